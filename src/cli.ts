@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** The `partnerplane` command. */
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, SETTINGS, type Config } from './config.js';
+import { createServer } from './server.js';
+
+const program = new Command('partnerplane').description('Self-hosted Amazon SageMaker Partner AI App API');
+
+const serve = program.command('serve').description('Run the API server (and its lifecycle reconciler)');
+for (const def of SETTINGS) {
+  serve.addOption(new Option(`${def.flag} <value>`, `${def.description} (env ${def.env}${def.defaultText ? `, default ${def.defaultText}` : ''})`));
+}
+serve.action(async (options: Record<string, string>) => {
+  const given: Partial<Record<keyof Config, string>> = {};
+  for (const def of SETTINGS) if (options[def.key] !== undefined) given[def.key] = options[def.key];
+  let config: Config;
+  try {
+    config = loadConfig(given);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`partnerplane: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await createServer(config);
+  await server.listen();
+  const stop = (signal: string) => {
+    server.logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+});
+
+await program.parseAsync();

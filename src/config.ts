@@ -1,0 +1,106 @@
+/**
+ * Every setting of the server, defined once: its flag, its environment variable, its default and
+ * how it is parsed. The CLI builds its options from this list and the README's table mirrors it.
+ * Precedence: flag, then environment variable, then default.
+ */
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  publicUrl?: string;
+  createDelayMs: number;
+  updateDelayMs: number;
+  deleteDelayMs: number;
+  deletedRetentionMs: number;
+  reconcileIntervalMs: number;
+  maxAppsPerAccount: number;
+  failCreate?: RegExp;
+  failUpdate?: RegExp;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+type Parser<T> = (text: string, name: string) => T;
+
+export class ConfigError extends Error {}
+
+const integer = (min: number): Parser<number> => (text, name) => {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, got '${text}'`);
+  }
+  return value;
+};
+const text: Parser<string> = (value) => value;
+const regex: Parser<RegExp> = (value, name) => {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new ConfigError(`${name} is not a valid regular expression: ${(error as Error).message}`);
+  }
+};
+const databaseUrl: Parser<string> = (value, name) => {
+  if (!/^(postgres|postgresql|sqlite):/.test(value)) {
+    throw new ConfigError(`${name} must start with postgres://, postgresql:// or sqlite:, got '${value}'`);
+  }
+  return value;
+};
+const logLevel: Parser<string> = (value, name) => {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(value)) throw new ConfigError(`${name} must be one of ${levels.join(', ')}, got '${value}'`);
+  return value;
+};
+
+export interface SettingDef<K extends keyof Config = keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  defaultText?: string;
+  parse: Parser<NonNullable<Config[K]>>;
+  description: string;
+}
+
+const setting = <K extends keyof Config>(def: SettingDef<K>): SettingDef => def as unknown as SettingDef;
+
+export const SETTINGS: readonly SettingDef[] = [
+  setting({ key: 'host', flag: '--host', env: 'PARTNERPLANE_HOST', defaultText: '127.0.0.1', parse: text, description: 'Address to listen on.' }),
+  setting({ key: 'port', flag: '--port', env: 'PARTNERPLANE_PORT', defaultText: '4577', parse: integer(0), description: 'TCP port (0 picks a free one).' }),
+  setting({ key: 'dataDir', flag: '--data-dir', env: 'PARTNERPLANE_DATA_DIR', defaultText: './data', parse: text, description: 'Directory of the embedded SQLite database.' }),
+  setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
+  setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
+  setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
+  setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),
+  setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting`.' }),
+  setting({ key: 'deletedRetentionMs', flag: '--deleted-retention-ms', env: 'PARTNERPLANE_DELETED_RETENTION_MS', defaultText: '3600000', parse: integer(0), description: 'How long a `Deleted` app stays describable before it is forgotten (then ResourceNotFound).' }),
+  setting({ key: 'reconcileIntervalMs', flag: '--reconcile-interval-ms', env: 'PARTNERPLANE_RECONCILE_INTERVAL_MS', defaultText: '250', parse: integer(10), description: 'Longest time between two passes of the lifecycle reconciler.' }),
+  setting({ key: 'maxAppsPerAccount', flag: '--max-apps-per-account', env: 'PARTNERPLANE_MAX_APPS_PER_ACCOUNT', defaultText: '100', parse: integer(0), description: 'Quota of apps not yet `Deleted` per account, all regions together (ResourceLimitExceeded beyond).' }),
+  setting({ key: 'failCreate', flag: '--fail-create', env: 'PARTNERPLANE_FAIL_CREATE', parse: regex, description: 'Failure injection: apps whose Name matches this regular expression end `Creating` as `Failed`.' }),
+  setting({ key: 'failUpdate', flag: '--fail-update', env: 'PARTNERPLANE_FAIL_UPDATE', parse: regex, description: 'Failure injection: updates of apps whose Name matches this regular expression end as `UpdateFailed`.' }),
+  setting({ key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'PARTNERPLANE_MAX_BODY_BYTES', defaultText: '1048576', parse: integer(1024), description: 'Largest request body accepted; larger ones get 413 without being read.' }),
+  setting({ key: 'logLevel', flag: '--log-level', env: 'PARTNERPLANE_LOG_LEVEL', defaultText: 'info', parse: logLevel, description: 'pino log level (`silent` turns logging off).' }),
+];
+
+/**
+ * Resolves every setting from explicit values (flags, or a test's overrides given as text) and
+ * the environment. Throws ConfigError naming the bad setting.
+ */
+export function loadConfig(given: Partial<Record<keyof Config, string>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Record<string, unknown> = {};
+  for (const def of SETTINGS) {
+    const fromFlag = given[def.key];
+    const fromEnv = env[def.env];
+    const raw = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? def.defaultText;
+    if (raw !== undefined) config[def.key] = def.parse(raw, fromFlag !== undefined ? def.flag : fromEnv !== undefined ? def.env : def.flag);
+  }
+  const result = config as unknown as Config;
+  result.dataDir = path.resolve(result.dataDir);
+  return result;
+}
+
+/** Settings for an in-process server in tests and tools: a free port and quiet logs. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ port: '0', logLevel: 'silent' }, {}), ...overrides };
+}

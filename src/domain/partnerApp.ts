@@ -1,0 +1,100 @@
+import { randomInt } from 'node:crypto';
+
+export const APP_TYPES = ['lakera-guard', 'comet', 'deepchecks-llm-evaluation', 'fiddler'] as const;
+export type PartnerAppType = (typeof APP_TYPES)[number];
+
+export type PartnerAppStatus = 'Creating' | 'Updating' | 'Deleting' | 'Available' | 'Failed' | 'UpdateFailed' | 'Deleted';
+export type AuthType = 'IAM' | 'IDC';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface ApplicationConfig {
+  AdminUsers?: string[];
+  Arguments?: Record<string, string>;
+  AssignedGroupPatterns?: string[];
+  RoleGroupAssignments?: { RoleName: string; GroupPatterns: string[] }[];
+}
+
+export interface IdcConfig {
+  InstanceArn: string;
+  ApplicationArn?: string;
+}
+
+/** What a caller configures; echoed by Describe. Field names are the wire names. */
+export interface AppSettings {
+  ExecutionRoleArn: string;
+  KmsKeyId?: string;
+  MaintenanceConfig?: { MaintenanceWindowStart?: string };
+  Tier: string;
+  ApplicationConfig?: ApplicationConfig;
+  AuthType: AuthType;
+  IdcConfig?: IdcConfig;
+  EnableIamSessionBasedIdentity?: boolean;
+  EnableAutoMinorVersionUpgrade?: boolean;
+}
+
+/** An accepted UpdatePartnerApp, applied by the reconciler when the update completes. */
+export interface PendingUpdate {
+  settings: Partial<AppSettings>;
+  appVersion?: string;
+}
+
+export interface PartnerApp {
+  arn: string;
+  accountId: string;
+  region: string;
+  name: string;
+  type: PartnerAppType;
+  status: PartnerAppStatus;
+  settings: AppSettings;
+  version: string;
+  baseUrl?: string;
+  error?: { code: string; reason: string };
+  creationTime: number;
+  lastModifiedTime: number;
+  pendingUpdate?: PendingUpdate;
+  /** When the reconciler next has work on this app (finish a transition, or forget a Deleted app). */
+  dueAt?: number;
+  /** The transition in progress ends in failure (failure injection). */
+  failTransition: boolean;
+}
+
+export interface PartnerAppSummary {
+  arn: string;
+  name: string;
+  type: PartnerAppType;
+  status: PartnerAppStatus;
+  creationTime: number;
+}
+
+export const TRANSITIONAL_STATUSES: readonly PartnerAppStatus[] = ['Creating', 'Updating', 'Deleting'];
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export function newAppId(): string {
+  let id = 'app-';
+  for (let i = 0; i < 12; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+export const appArn = (region: string, accountId: string, appId: string) =>
+  `arn:aws:sagemaker:${region}:${accountId}:partner-app/${appId}`;
+
+const ARN_PARTS = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):(\d{12}):partner-app\/(app-[A-Z0-9]{12})$/;
+
+export function parseAppArn(arn: string): { region: string; accountId: string; appId: string } | undefined {
+  const match = ARN_PARTS.exec(arn);
+  return match ? { region: match[1]!, accountId: match[2]!, appId: match[3]! } : undefined;
+}
+
+const RANDOM_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const randomChars = (length: number) => Array.from({ length }, () => RANDOM_ALPHANUMERIC[randomInt(RANDOM_ALPHANUMERIC.length)]).join('');
+
+/** The Identity Center application SageMaker creates for an IDC app. */
+export function idcApplicationArn(accountId: string, instanceArn: string): string {
+  const instanceId = instanceArn.slice(instanceArn.lastIndexOf('/') + 1);
+  return `arn:aws:sso::${accountId}:application/${instanceId}/apl-${randomChars(16)}`;
+}

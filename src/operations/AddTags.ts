@@ -1,0 +1,13 @@
+import type { AddTagsInput } from '@aws-sdk/client-sagemaker';
+import type { Tag } from '../domain/partnerApp.js';
+import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing, tooManyTags } from './common.js';
+import type { OperationContext, Validated } from './context.js';
+
+/** Adds tags, overwriting the value of a key the resource already has. */
+export async function AddTags(input: Validated<AddTagsInput, 'ResourceArn' | 'Tags'>, context: OperationContext): Promise<object> {
+  assertOwnedArn(context, input.ResourceArn);
+  const outcome = await context.store.addTags(input.ResourceArn, input.Tags as Tag[], MAX_TAGS_PER_RESOURCE);
+  if (outcome === 'not-found') throw resourceMissing(input.ResourceArn);
+  if (outcome === 'too-many') throw tooManyTags(input.ResourceArn);
+  return { Tags: input.Tags };
+}

@@ -1,0 +1,21 @@
+import type { CreatePartnerAppPresignedUrlRequest } from '@aws-sdk/client-sagemaker';
+import { parseAppArn } from '../domain/partnerApp.js';
+import { gatewayPath, signToken } from '../gateway/tokens.js';
+import { findOwnedApp } from './common.js';
+import type { OperationContext, Validated } from './context.js';
+
+/** The partner-app pages document no defaults; these are CreatePresignedDomainUrl's. */
+const DEFAULT_EXPIRES_IN_SECONDS = 300;
+const DEFAULT_SESSION_SECONDS = 43200;
+
+export async function CreatePartnerAppPresignedUrl(input: Validated<CreatePartnerAppPresignedUrlRequest, 'Arn'>, context: OperationContext): Promise<object> {
+  const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
+  const token = signToken(context.gatewaySecret, {
+    arn: app.arn,
+    expiresAt: Date.now() + (input.ExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+    sessionSeconds: input.SessionExpirationDurationInSeconds ?? DEFAULT_SESSION_SECONDS,
+    principal: context.caller.principal,
+  });
+  const appId = parseAppArn(app.arn)!.appId;
+  return { Url: `${context.publicUrl}${gatewayPath(appId)}/?token=${encodeURIComponent(token)}` };
+}

@@ -1,0 +1,10 @@
+import type { DeleteTagsInput } from '@aws-sdk/client-sagemaker';
+import { assertOwnedArn, resourceMissing } from './common.js';
+import type { OperationContext, Validated } from './context.js';
+
+/** Keys the resource does not have are ignored, as elsewhere in AWS. */
+export async function DeleteTags(input: Validated<DeleteTagsInput, 'ResourceArn' | 'TagKeys'>, context: OperationContext): Promise<object> {
+  assertOwnedArn(context, input.ResourceArn);
+  if ((await context.store.deleteTags(input.ResourceArn, input.TagKeys)) === 'not-found') throw resourceMissing(input.ResourceArn);
+  return {};
+}

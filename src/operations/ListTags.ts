@@ -1,0 +1,25 @@
+import type { ListTagsInput } from '@aws-sdk/client-sagemaker';
+import { validationError } from '../protocol/errors.js';
+import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing } from './common.js';
+import type { OperationContext, Validated } from './context.js';
+
+/** The token is the last key of the previous page, in base64url so it stays opaque. */
+const encodeToken = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+
+function decodeToken(token: string): string {
+  const key = Buffer.from(token, 'base64url').toString('utf8');
+  if (!key || encodeToken(key) !== token) {
+    throw validationError('The NextToken is not valid. Pass the NextToken value returned by the previous ListTags call.');
+  }
+  return key;
+}
+
+export async function ListTags(input: Validated<ListTagsInput, 'ResourceArn'>, context: OperationContext): Promise<object> {
+  assertOwnedArn(context, input.ResourceArn);
+  const page = await context.store.listTags(input.ResourceArn, {
+    after: input.NextToken ? decodeToken(input.NextToken) : undefined,
+    limit: input.MaxResults ?? MAX_TAGS_PER_RESOURCE,
+  });
+  if (!page) throw resourceMissing(input.ResourceArn);
+  return { Tags: page.items, NextToken: page.next === undefined ? undefined : encodeToken(page.next) };
+}

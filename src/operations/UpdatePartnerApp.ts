@@ -1,0 +1,53 @@
+import type { UpdatePartnerAppRequest } from '@aws-sdk/client-sagemaker';
+import type { AppSettings, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import { availableUpgrade } from '../domain/versions.js';
+import { validationError } from '../protocol/errors.js';
+import { checkSettingsRules, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE, transitionResult } from './common.js';
+import type { OperationContext, Validated } from './context.js';
+
+const UPDATABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'UpdateFailed'];
+
+export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
+  const tokens = ClientTokenScope.of(context, 'UpdatePartnerApp', input);
+  const prior = await tokens?.priorAnswer();
+  if (prior) return prior;
+
+  const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
+  const changes: Partial<AppSettings> = {};
+  for (const field of ['MaintenanceConfig', 'Tier', 'ApplicationConfig', 'IdcConfig', 'AuthType', 'EnableIamSessionBasedIdentity', 'EnableAutoMinorVersionUpgrade'] as const) {
+    if (input[field] !== undefined) Object.assign(changes, { [field]: input[field] });
+  }
+  if (app.settings.AuthType === 'IDC' && changes.AuthType === 'IAM') {
+    throw validationError('AuthType can be changed only from IAM to IDC.');
+  }
+  checkSettingsRules({ ...app.settings, ...changes });
+
+  if (input.AppVersion !== undefined) {
+    const upgrade = availableUpgrade(app.type, app.version);
+    if (input.AppVersion !== upgrade?.version) {
+      throw validationError(
+        upgrade
+          ? `AppVersion ${input.AppVersion} is not available for this app; the available upgrade from version ${app.version} is ${upgrade.version}.`
+          : `AppVersion ${input.AppVersion} is not available for this app; version ${app.version} has no upgrade available.`,
+      );
+    }
+  }
+
+  const now = Date.now();
+  const dueAt = now + context.config.updateDelayMs;
+  const response = { Arn: app.arn };
+  const outcome = await context.store.startTransition({
+    arn: app.arn,
+    from: UPDATABLE_FROM,
+    to: 'Updating',
+    dueAt,
+    lastModifiedTime: now,
+    pendingUpdate: { settings: changes, appVersion: input.AppVersion },
+    failTransition: context.config.failUpdate?.test(app.name) ?? false,
+    tags: input.Tags as Tag[] | undefined,
+    maxTags: MAX_TAGS_PER_RESOURCE,
+    idempotency: tokens?.record(response),
+  });
+  if (outcome.outcome === 'done') context.scheduleTransition(dueAt);
+  return transitionResult(outcome, app.arn, 'updated', tokens, response);
+}

@@ -1,0 +1,132 @@
+/** Rules shared by several operations: finding the caller's app, idempotency, tag limits. */
+import { createHash } from 'node:crypto';
+import { parseAppArn, type AppSettings, type PartnerApp } from '../domain/partnerApp.js';
+import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
+import type { IdempotencyRecord, WriteOutcome } from '../store/store.js';
+import type { OperationContext } from './context.js';
+
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+export const appNotFound = (arn: string) => resourceNotFound(`Partner app ${arn} does not exist.`);
+
+/**
+ * The caller's app, or ResourceNotFound. An ARN of another account or region is treated exactly
+ * like an ARN that names nothing, so no caller can learn that someone else's app exists.
+ */
+export async function findOwnedApp(context: OperationContext, arn: string, options: { includeDeleted: boolean }): Promise<PartnerApp> {
+  const parts = parseAppArn(arn);
+  const { accountId, region } = context.caller;
+  if (!parts || parts.accountId !== accountId || parts.region !== region) throw appNotFound(arn);
+  const app = await context.store.getApp(arn);
+  if (!app || (!options.includeDeleted && app.status === 'Deleted')) throw appNotFound(arn);
+  return app;
+}
+
+/**
+ * For the generic tagging operations, whose ARN may name any SageMaker resource: only the
+ * caller's own partner apps exist here.
+ */
+export function assertOwnedArn(context: OperationContext, arn: string): void {
+  const parts = parseAppArn(arn);
+  if (!parts || parts.accountId !== context.caller.accountId || parts.region !== context.caller.region) throw resourceMissing(arn);
+}
+
+export const resourceMissing = (arn: string) => resourceNotFound(`Resource ${arn} does not exist.`);
+
+/** Canonical JSON (sorted keys) so two equal requests hash the same however they were written. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * ClientToken handling for Create, Update and Delete: the same token with the same request returns
+ * the first answer and changes nothing; with a different request it is a ConflictException.
+ * Only successful requests are remembered, so a failed one may be retried with its token.
+ */
+export class ClientTokenScope {
+  private constructor(
+    private readonly context: OperationContext,
+    private readonly operation: string,
+    private readonly token: string,
+    private readonly requestHash: string,
+  ) {}
+
+  static of(context: OperationContext, operation: string, input: { ClientToken?: string }): ClientTokenScope | undefined {
+    const { ClientToken: token, ...request } = input;
+    if (token === undefined) return undefined;
+    const requestHash = createHash('sha256').update(canonical(request)).digest('base64url');
+    return new ClientTokenScope(context, operation, token, requestHash);
+  }
+
+  private get key() {
+    const { accountId, region } = this.context.caller;
+    return { accountId, region, operation: this.operation, token: this.token };
+  }
+
+  /** The first answer if this token was used before. */
+  async priorAnswer(): Promise<object | undefined> {
+    const record = await this.context.store.findIdempotency(this.key);
+    return record && this.replay(record);
+  }
+
+  replay(record: IdempotencyRecord): object {
+    if (record.requestHash !== this.requestHash) {
+      throw conflict(`ClientToken ${this.token} was already used for a different ${this.operation} request.`);
+    }
+    return JSON.parse(record.response) as object;
+  }
+
+  record(response: object): IdempotencyRecord {
+    return { ...this.key, requestHash: this.requestHash, response: JSON.stringify(response), createdAt: Date.now() };
+  }
+}
+
+export const tooManyTags = (arn: string) =>
+  validationError(`Resource ${arn} would have more than ${MAX_TAGS_PER_RESOURCE} tags; remove some with DeleteTags first.`);
+
+/** Turns a store outcome of Update or Delete into the answer, or the AWS error. */
+export function transitionResult(outcome: WriteOutcome, arn: string, action: string, tokens: ClientTokenScope | undefined, response: object): object {
+  switch (outcome.outcome) {
+    case 'done':
+      return response;
+    case 'replay':
+      return tokens!.replay(outcome.record);
+    case 'not-found':
+      throw appNotFound(arn);
+    case 'wrong-state':
+      throw conflict(`Partner app ${arn} is in status ${outcome.status} and cannot be ${action} now.`);
+    case 'too-many-tags':
+      throw tooManyTags(arn);
+    default:
+      throw new Error(`unexpected store outcome ${outcome.outcome}`);
+  }
+}
+
+const globToRegex = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\=,@-]/g, '\\$&').replace(/\*/g, '.*')}$`);
+
+/** Rules that span several fields of the app's settings, checked after the model's own rules. */
+export function checkSettingsRules(settings: Partial<AppSettings>): void {
+  if (settings.AuthType === 'IDC' && !settings.IdcConfig) {
+    throw validationError('IdcConfig is required when AuthType is IDC.');
+  }
+  if (settings.AuthType === 'IAM' && settings.IdcConfig) {
+    throw validationError('IdcConfig can only be given when AuthType is IDC.');
+  }
+  const config = settings.ApplicationConfig;
+  if (!config?.RoleGroupAssignments?.length) return;
+  const assigned = (config.AssignedGroupPatterns ?? []).map(globToRegex);
+  for (const assignment of config.RoleGroupAssignments) {
+    for (const group of assignment.GroupPatterns) {
+      if (!assigned.some((pattern) => pattern.test(group))) {
+        throw validationError(`Group pattern ${group} of role ${assignment.RoleName} does not match any of ApplicationConfig.AssignedGroupPatterns.`);
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { Store } from '../store/store.js';
+
+/** Who is calling, as established by auth/. */
+export interface Caller {
+  accountId: string;
+  region: string;
+  accessKeyId: string;
+  /** The IAM-style principal ARN of the caller. */
+  principal: string;
+}
+
+/** Everything an operation may use. No HTTP: operations are plain functions of input and context. */
+export interface OperationContext {
+  caller: Caller;
+  store: Store;
+  config: Config;
+  logger: Logger;
+  requestId: string;
+  /** This server's externally reachable base URL, without a trailing slash. */
+  publicUrl: string;
+  /** Signs presigned-URL tokens; shared by every replica. */
+  gatewaySecret: string;
+  /** Tells the local reconciler a transition falls due at this time. */
+  scheduleTransition(dueAt: number): void;
+}
+
+/**
+ * An operation takes its own validated input type; the registry holds them all under this type,
+ * which only the server calls, with input the model check has already accepted.
+ */
+export type OperationHandler = (input: never, context: OperationContext) => Promise<object>;
+
+/**
+ * An SDK request type once the model check has passed: the listed required members are present.
+ * (The SDK types every member as possibly undefined.)
+ */
+export type Validated<T, Required extends keyof T> = T & { [K in Required]-?: NonNullable<T[K]> };

@@ -1,0 +1,115 @@
+/**
+ * The HTTP server: routes requests and runs the API pipeline
+ *   body → operation (X-Amz-Target) → caller → JSON → validation → operation → response
+ * with every error, expected or not, turned into the wire response in one place (fail()).
+ * Nothing happens at import; createServer() opens the store, listen() starts serving.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { callerFromHeaders } from './auth/caller.js';
+import type { Config } from './config.js';
+import { Reconciler } from './domain/lifecycle.js';
+import { parseAppArn } from './domain/partnerApp.js';
+import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import type { OperationContext } from './operations/context.js';
+import { operations } from './operations/index.js';
+import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
+import { internalFailure, ServiceError } from './protocol/errors.js';
+import { writeError, writeJson, writeResult } from './protocol/serialize.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/store.js';
+import { model } from './validation/shapes.js';
+import { compileValidators } from './validation/check.js';
+
+export interface PartnerplaneServer {
+  /** Starts serving; resolves to the base URL once listening. */
+  listen(): Promise<string>;
+  /** Stops accepting, finishes requests in flight, stops the reconciler and closes the store. */
+  close(): Promise<void>;
+  readonly store: Store;
+  readonly logger: Logger;
+}
+
+const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function createServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<PartnerplaneServer> {
+  const store = await openStore(config);
+  const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
+  const validators = compileValidators(model);
+  const resolveOperation = operationResolver(Object.keys(operations));
+  let publicUrl = config.publicUrl?.replace(/\/+$/, '') ?? '';
+
+  const reconciler = new Reconciler(
+    store,
+    {
+      deletedRetentionMs: config.deletedRetentionMs,
+      gatewayBaseUrl: (app) => `${publicUrl}${gatewayPath(parseAppArn(app.arn)!.appId)}`,
+    },
+    config.reconcileIntervalMs,
+    logger,
+  );
+
+  function fail(res: ServerResponse, requestId: string, error: unknown): void {
+    if (!(error instanceof ServiceError)) {
+      logger.error({ err: error, requestId }, 'request failed unexpectedly');
+      error = internalFailure();
+    }
+    const serviceError = error as ServiceError;
+    // A refused body was not read: the connection cannot carry another request.
+    writeError(res, requestId, serviceError, serviceError.statusCode === 413 ? { Connection: 'close' } : undefined);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
+    const body = await readBody(req, config.maxBodyBytes);
+    const caller = callerFromHeaders(req.headers);
+    const input = validators.get(operation)!(parseJsonBody(body));
+    const context: OperationContext = {
+      caller,
+      store,
+      config,
+      logger,
+      requestId,
+      publicUrl,
+      gatewaySecret,
+      scheduleTransition: (dueAt) => reconciler.wake(dueAt),
+    };
+    const output = await operations[operation]!(input as never, context);
+    writeResult(res, requestId, output);
+  }
+
+  const server = http.createServer((req, res) => {
+    const requestId = randomUUID();
+    if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
+      handleApi(req, res, requestId).catch((error: unknown) => fail(res, requestId, error));
+      return;
+    }
+    writeJson(res, requestId, 404, JSON.stringify({ message: `No route for ${req.method} ${req.url}` }));
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    store,
+    logger,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          publicUrl ||= `http://${hostForUrl(config.host)}:${port}`;
+          reconciler.start();
+          logger.info({ url: publicUrl, store: store.kind }, 'partnerplane listening');
+          resolve(`http://${hostForUrl(config.host)}:${port}`);
+        });
+      }),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await reconciler.stop();
+      await store.close();
+    },
+  };
+}

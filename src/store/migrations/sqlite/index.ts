@@ -1,0 +1,5 @@
+/** SQLite schema, applied in version order at start. Never edit a released migration: add the next number. */
+import type { Migration } from '../migration.js';
+import { migration as initial } from './001_initial.js';
+
+export const sqliteMigrations: readonly Migration[] = [initial];

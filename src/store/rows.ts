@@ -1,0 +1,83 @@
+/** The apps table's row shape, shared by every store so both map the domain the same way. */
+import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType } from '../domain/partnerApp.js';
+
+export interface AppRow {
+  arn: string;
+  account_id: string;
+  region: string;
+  name: string;
+  type: string;
+  status: string;
+  settings: string;
+  version: string;
+  base_url: string | null;
+  error_code: string | null;
+  error_reason: string | null;
+  creation_time: number;
+  last_modified_time: number;
+  pending_update: string | null;
+  due_at: number | null;
+  fail_transition: number;
+}
+
+export interface SummaryRow {
+  seq: number;
+  arn: string;
+  name: string;
+  type: string;
+  status: string;
+  creation_time: number;
+}
+
+export const APP_COLUMNS =
+  'arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition';
+
+export function appFromRow(row: AppRow): PartnerApp {
+  return {
+    arn: row.arn,
+    accountId: row.account_id,
+    region: row.region,
+    name: row.name,
+    type: row.type as PartnerAppType,
+    status: row.status as PartnerAppStatus,
+    settings: JSON.parse(row.settings),
+    version: row.version,
+    baseUrl: row.base_url ?? undefined,
+    error: row.error_code === null ? undefined : { code: row.error_code, reason: row.error_reason ?? '' },
+    creationTime: Number(row.creation_time),
+    lastModifiedTime: Number(row.last_modified_time),
+    pendingUpdate: row.pending_update === null ? undefined : JSON.parse(row.pending_update),
+    dueAt: row.due_at === null ? undefined : Number(row.due_at),
+    failTransition: Boolean(row.fail_transition),
+  };
+}
+
+/** Values in APP_COLUMNS order. */
+export function appToRow(app: PartnerApp): unknown[] {
+  return [
+    app.arn,
+    app.accountId,
+    app.region,
+    app.name,
+    app.type,
+    app.status,
+    JSON.stringify(app.settings),
+    app.version,
+    app.baseUrl ?? null,
+    app.error?.code ?? null,
+    app.error?.reason ?? null,
+    app.creationTime,
+    app.lastModifiedTime,
+    app.pendingUpdate ? JSON.stringify(app.pendingUpdate) : null,
+    app.dueAt ?? null,
+    app.failTransition ? 1 : 0,
+  ];
+}
+
+export const summaryFromRow = (row: SummaryRow): PartnerAppSummary => ({
+  arn: row.arn,
+  name: row.name,
+  type: row.type as PartnerAppType,
+  status: row.status as PartnerAppStatus,
+  creationTime: Number(row.creation_time),
+});

@@ -1,0 +1,258 @@
+/**
+ * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so a write is on disk
+ * before the request that made it is answered. better-sqlite3 is synchronous, so each method runs
+ * its whole transaction without yielding, which makes it atomic within this process.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { PartnerApp, Tag } from '../domain/partnerApp.js';
+import { assertOrdered, type Migration } from './migrations/migration.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { APP_COLUMNS, appFromRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import type { Advance, IdempotencyKey, IdempotencyRecord, NewApp, Page, Store, TagWriteOutcome, TransitionStart, WriteOutcome } from './store.js';
+
+interface IdempotencyRow {
+  request_hash: string;
+  response: string;
+  created_at: number;
+}
+
+export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string): string {
+  if (databaseUrl?.startsWith('sqlite:')) return databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return path.join(dataDir, 'partnerplane.sqlite');
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  assertOrdered(migrations);
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    }).immediate();
+  }
+  const newest = Math.max(0, ...applied);
+  if (newest > migrations.length) {
+    throw new Error(`the database has schema version ${newest}, newer than this partnerplane knows (${migrations.length})`);
+  }
+}
+
+export function openSqliteStore(file: string): SqliteStore {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, sqliteMigrations);
+  return new SqliteStore(db);
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    const prepare = (sql: string) => db.prepare(sql);
+    const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
+    this.statements = {
+      getApp: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE arn = ?`),
+      insertApp: prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`),
+      saveApp: prepare(`UPDATE apps SET (${APP_COLUMNS}) = (${placeholders}) WHERE arn = ?`),
+      forgetApp: prepare('DELETE FROM apps WHERE arn = ?'),
+      nameTaken: prepare("SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND status <> 'Deleted'"),
+      ensureUsage: prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, 0) ON CONFLICT DO NOTHING'),
+      takeQuota: prepare('UPDATE account_usage SET live_apps = live_apps + 1 WHERE account_id = ? AND live_apps < ?'),
+      releaseQuota: prepare('UPDATE account_usage SET live_apps = live_apps - 1 WHERE account_id = ?'),
+      liveApps: prepare('SELECT live_apps FROM account_usage WHERE account_id = ?').pluck(),
+      listFirst: prepare('SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = ? AND region = ? ORDER BY seq DESC LIMIT ?'),
+      listBefore: prepare(
+        'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = ? AND region = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+      ),
+      findIdempotency: prepare('SELECT request_hash, response, created_at FROM idempotency WHERE account_id = ? AND region = ? AND operation = ? AND token = ?'),
+      insertIdempotency: prepare(
+        'INSERT INTO idempotency (account_id, region, operation, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertTag: prepare('INSERT INTO tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value'),
+      countTags: prepare('SELECT count(*) FROM tags WHERE arn = ?').pluck(),
+      tagExists: prepare('SELECT 1 FROM tags WHERE arn = ? AND key = ?').pluck(),
+      listTags: prepare('SELECT key, value FROM tags WHERE arn = ? AND key > ? ORDER BY key LIMIT ?'),
+      deleteTag: prepare('DELETE FROM tags WHERE arn = ? AND key = ?'),
+      deleteAllTags: prepare('DELETE FROM tags WHERE arn = ?'),
+      liveStatus: prepare("SELECT status FROM apps WHERE arn = ? AND status <> 'Deleted'").pluck(),
+      due: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at LIMIT ?`),
+      nextDue: prepare('SELECT min(due_at) FROM apps WHERE due_at IS NOT NULL').pluck(),
+      purgeIdempotency: prepare('DELETE FROM idempotency WHERE created_at < ?'),
+      purgeUsedTokens: prepare('DELETE FROM used_tokens WHERE expires_at < ?'),
+      useToken: prepare('INSERT INTO used_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      getSecret: prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
+      insertSecret: prepare('INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    };
+  }
+
+  async sharedSecret(name: string, create: () => string): Promise<string> {
+    this.statements.insertSecret.run(name, create());
+    return this.statements.getSecret.get(name) as string;
+  }
+
+  private idempotency(key: IdempotencyKey): IdempotencyRecord | undefined {
+    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as IdempotencyRow | undefined;
+    return row && { ...key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+  }
+
+  private remember(record: IdempotencyRecord | undefined): void {
+    if (!record) return;
+    const { accountId, region, operation, token, requestHash, response, createdAt } = record;
+    this.statements.insertIdempotency.run(accountId, region, operation, token, requestHash, response, createdAt);
+  }
+
+  async findIdempotency(key: IdempotencyKey): Promise<IdempotencyRecord | undefined> {
+    return this.idempotency(key);
+  }
+
+  private mergeTags(arn: string, tags: Tag[], maxTags: number): boolean {
+    const added = tags.filter((tag) => !this.statements.tagExists.get(arn, tag.Key)).length;
+    if ((this.statements.countTags.get(arn) as number) + added > maxTags) return false;
+    for (const tag of tags) this.statements.upsertTag.run(arn, tag.Key, tag.Value);
+    return true;
+  }
+
+  createApp(request: NewApp): Promise<WriteOutcome> {
+    return Promise.resolve(
+      this.db
+        .transaction((): WriteOutcome => {
+          const { app } = request;
+          const prior = request.idempotency && this.idempotency(request.idempotency);
+          if (prior) return { outcome: 'replay', record: prior };
+          if (this.statements.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
+          this.statements.ensureUsage.run(app.accountId);
+          if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount).changes === 0) {
+            return { outcome: 'quota-exceeded', liveApps: this.statements.liveApps.get(app.accountId) as number };
+          }
+          this.statements.insertApp.run(...appToRow(app));
+          for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+          this.remember(request.idempotency);
+          return { outcome: 'done' };
+        })
+        .immediate(),
+    );
+  }
+
+  startTransition(request: TransitionStart): Promise<WriteOutcome> {
+    return Promise.resolve(
+      this.db
+        .transaction((): WriteOutcome => {
+          const prior = request.idempotency && this.idempotency(request.idempotency);
+          if (prior) return { outcome: 'replay', record: prior };
+          const row = this.statements.getApp.get(request.arn) as AppRow | undefined;
+          if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
+          const app = appFromRow(row);
+          if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
+          if (request.tags && !this.mergeTags(app.arn, request.tags, request.maxTags)) return { outcome: 'too-many-tags' };
+          this.save({
+            ...app,
+            status: request.to,
+            dueAt: request.dueAt,
+            lastModifiedTime: request.lastModifiedTime,
+            pendingUpdate: request.pendingUpdate,
+            failTransition: request.failTransition,
+          });
+          this.remember(request.idempotency);
+          return { outcome: 'done' };
+        })
+        .immediate(),
+    );
+  }
+
+  private save(app: PartnerApp): void {
+    this.statements.saveApp.run(...appToRow(app), app.arn);
+  }
+
+  async getApp(arn: string): Promise<PartnerApp | undefined> {
+    const row = this.statements.getApp.get(arn) as AppRow | undefined;
+    return row && appFromRow(row);
+  }
+
+  async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
+    const rows = (
+      page.before === undefined
+        ? this.statements.listFirst.all(accountId, region, page.limit + 1)
+        : this.statements.listBefore.all(accountId, region, page.before, page.limit + 1)
+    ) as SummaryRow[];
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
+  }
+
+  addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome> {
+    return Promise.resolve(
+      this.db
+        .transaction((): TagWriteOutcome => {
+          if (!this.statements.liveStatus.get(arn)) return 'not-found';
+          return this.mergeTags(arn, tags, maxTags) ? 'done' : 'too-many';
+        })
+        .immediate(),
+    );
+  }
+
+  async listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined> {
+    if (!this.statements.liveStatus.get(arn)) return undefined;
+    const rows = this.statements.listTags.all(arn, page.after ?? '', page.limit + 1) as { key: string; value: string }[];
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
+  }
+
+  deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'> {
+    return Promise.resolve(
+      this.db
+        .transaction(() => {
+          if (!this.statements.liveStatus.get(arn)) return 'not-found' as const;
+          for (const key of keys) this.statements.deleteTag.run(arn, key);
+          return 'done' as const;
+        })
+        .immediate(),
+    );
+  }
+
+  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
+    return Promise.resolve(
+      this.db
+        .transaction(() => {
+          const due = (this.statements.due.all(now, limit) as AppRow[]).map(appFromRow);
+          for (const app of due) {
+            const next = advance(app);
+            if (next.kind === 'forget') {
+              this.statements.forgetApp.run(app.arn);
+              this.statements.deleteAllTags.run(app.arn);
+              continue;
+            }
+            if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(app.accountId);
+            this.save(next.app);
+          }
+          return due.length;
+        })
+        .immediate(),
+    );
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    return (this.statements.nextDue.get() as number | null) ?? undefined;
+  }
+
+  async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
+    this.statements.purgeIdempotency.run(idempotencyBefore);
+    this.statements.purgeUsedTokens.run(now);
+  }
+
+  async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
+    return this.statements.useToken.run(tokenId, expiresAt).changes === 1;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
