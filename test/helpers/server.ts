@@ -1,0 +1,144 @@
+/**
+ * Starts a real partnerplane server in this process on a free port, with its own data directory,
+ * and hands out clients that talk to it over HTTP: the real AWS SDK, and signed raw requests for
+ * what the SDK refuses to send.
+ *
+ * PARTNERPLANE_TEST_DATABASE_URL, when set, points every test server at that database instead of
+ * a fresh SQLite file (the PostgreSQL run of the suite uses it).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { testConfig, type Config } from '../../src/config.js';
+import { createServer, type PartnerplaneServer } from '../../src/server.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The documented local pair, account 000000000000. */
+export const LOCAL_CREDENTIALS: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  server: PartnerplaneServer;
+  /** An SDK client for this server; defaults to the local credentials in us-east-1. */
+  client(options?: { credentials?: Credentials; region?: string }): SageMakerClient;
+  close(): Promise<void>;
+}
+
+/** Fast lifecycle delays so tests can watch transitions without waiting seconds. */
+export const FAST_LIFECYCLE: Partial<Config> = {
+  createDelayMs: 150,
+  updateDelayMs: 150,
+  deleteDelayMs: 150,
+  reconcileIntervalMs: 25,
+};
+
+export function tempDir(prefix = 'partnerplane-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? tempDir();
+  const databaseUrl = overrides.databaseUrl ?? process.env.PARTNERPLANE_TEST_DATABASE_URL;
+  const config = testConfig({ ...FAST_LIFECYCLE, dataDir, databaseUrl, ...overrides });
+  const server = await createServer(config);
+  const url = await server.listen();
+  const clients: SageMakerClient[] = [];
+  return {
+    url,
+    config,
+    server,
+    client(options = {}) {
+      const client = new SageMakerClient({
+        endpoint: url,
+        region: options.region ?? 'us-east-1',
+        credentials: options.credentials ?? LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of clients) client.destroy();
+      await server.close();
+      if (!overrides.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: any;
+}
+
+export interface RawRequestOptions {
+  /** Sent as is when a string or Buffer; JSON-encoded otherwise. */
+  body?: unknown;
+  target?: string | null;
+  headers?: Record<string, string>;
+  credentials?: Credentials | null;
+  region?: string;
+  method?: string;
+  path?: string;
+}
+
+/**
+ * A SigV4-signed request (unless credentials is null) built by hand, for bodies and headers the
+ * SDK would never send.
+ */
+export async function rawRequest(url: string, target: string | null, options: RawRequestOptions = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(url);
+  const body = options.body === undefined ? '{}' : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    host: `${hostname}:${port}`,
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target === null ? {} : { 'x-amz-target': target.includes('.') ? target : `SageMaker.${target}` }),
+    ...options.headers,
+  };
+  let request = new HttpRequest({ method: options.method ?? 'POST', protocol: 'http:', hostname, port: Number(port), path: options.path ?? '/', headers, body });
+  const credentials = options.credentials === undefined ? LOCAL_CREDENTIALS : options.credentials;
+  if (credentials) {
+    const signer = new SignatureV4({ service: 'sagemaker', region: options.region ?? 'us-east-1', credentials, sha256: Hash.bind(null, 'sha256') });
+    request = (await signer.sign(request)) as HttpRequest;
+  }
+  const response = await fetch(`${url}${request.path}`, {
+    method: request.method,
+    headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host')),
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : (request.body as string | Buffer),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: Object.fromEntries(response.headers.entries()), text, json };
+}
+
+/** Polls Describe until the app reaches one of `statuses` (or fails the test after `timeoutMs`). */
+export async function waitForStatus(
+  describe: () => Promise<{ Status?: string }>,
+  statuses: readonly string[],
+  timeoutMs = 5000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Status } = await describe();
+    if (Status && statuses.includes(Status)) return Status;
+    if (Date.now() > deadline) throw new Error(`status stayed ${Status}, expected one of ${statuses.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
