@@ -4,6 +4,7 @@
  * Precedence: flag, then environment variable, then default.
  */
 import path from 'node:path';
+import { APP_TYPES, type PartnerAppType } from './domain/partnerApp.js';
 
 export interface Config {
   host: string;
@@ -11,6 +12,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   publicUrl?: string;
+  /** Access keys allowed to call (auth/credentials.ts); without it only the local pair, on loopback. */
+  credentialsFile?: string;
   createDelayMs: number;
   updateDelayMs: number;
   deleteDelayMs: number;
@@ -21,6 +24,8 @@ export interface Config {
   failUpdate?: RegExp;
   maxBodyBytes: number;
   logLevel: string;
+  /** Real backends by app type; types not listed are served by the gateway's built-in app. */
+  appUpstreams?: Partial<Record<PartnerAppType, URL>>;
 }
 
 type Parser<T> = (text: string, name: string) => T;
@@ -54,6 +59,29 @@ const logLevel: Parser<string> = (value, name) => {
   return value;
 };
 
+const appUpstreams: Parser<Partial<Record<PartnerAppType, URL>>> = (value, name) => {
+  const upstreams: Partial<Record<PartnerAppType, URL>> = {};
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const equals = entry.indexOf('=');
+    const type = entry.slice(0, Math.max(equals, 0));
+    const url = entry.slice(equals + 1);
+    if (!(APP_TYPES as readonly string[]).includes(type)) {
+      throw new ConfigError(`${name} entries must be <type>=<url> with type one of ${APP_TYPES.join(', ')}, got '${entry}'`);
+    }
+    if (upstreams[type as PartnerAppType]) throw new ConfigError(`${name} names ${type} twice`);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(`${name} has an invalid URL for ${type}: '${url}'`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${name} URL for ${type} must be http:// or https://, got '${url}'`);
+    if (parsed.search || parsed.hash || parsed.username) throw new ConfigError(`${name} URL for ${type} must have no query, fragment or credentials, got '${url}'`);
+    upstreams[type as PartnerAppType] = parsed;
+  }
+  return upstreams;
+};
+
 export interface SettingDef<K extends keyof Config = keyof Config> {
   key: K;
   flag: string;
@@ -71,6 +99,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'dataDir', flag: '--data-dir', env: 'PARTNERPLANE_DATA_DIR', defaultText: './data', parse: text, description: 'Directory of the embedded SQLite database.' }),
   setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
+  setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see Credentials). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
   setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),
   setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting`.' }),
@@ -81,6 +110,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'failUpdate', flag: '--fail-update', env: 'PARTNERPLANE_FAIL_UPDATE', parse: regex, description: 'Failure injection: updates of apps whose Name matches this regular expression end as `UpdateFailed`.' }),
   setting({ key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'PARTNERPLANE_MAX_BODY_BYTES', defaultText: '1048576', parse: integer(1024), description: 'Largest request body accepted; larger ones get 413 without being read.' }),
   setting({ key: 'logLevel', flag: '--log-level', env: 'PARTNERPLANE_LOG_LEVEL', defaultText: 'info', parse: logLevel, description: 'pino log level (`silent` turns logging off).' }),
+  setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),
 ];
 
 /**

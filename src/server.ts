@@ -11,6 +11,7 @@ import { callerFromHeaders } from './auth/caller.js';
 import type { Config } from './config.js';
 import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
+import { Gateway } from './gateway/gateway.js';
 import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { OperationContext } from './operations/context.js';
@@ -51,6 +52,17 @@ export async function createServer(config: Config, logger: Logger = createLogger
     logger,
   );
 
+  const gateway = new Gateway({
+    store,
+    config,
+    logger,
+    secret: gatewaySecret,
+    publicUrl: () => publicUrl,
+    verifySignedRequest: async () => {
+      throw new ServiceError('UnrecognizedClientException', 403, 'Signed gateway requests are not supported yet.');
+    },
+  });
+
   function fail(res: ServerResponse, requestId: string, error: unknown): void {
     if (!(error instanceof ServiceError)) {
       logger.error({ err: error, requestId }, 'request failed unexpectedly');
@@ -86,6 +98,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
       handleApi(req, res, requestId).catch((error: unknown) => fail(res, requestId, error));
       return;
     }
+    if (req.url?.startsWith('/gateway/')) {
+      gateway.handle(req, res, requestId);
+      return;
+    }
     writeJson(res, requestId, 404, JSON.stringify({ message: `No route for ${req.method} ${req.url}` }));
   });
   server.keepAliveTimeout = 65_000;
@@ -108,6 +124,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      gateway.close();
       await reconciler.stop();
       await store.close();
     },

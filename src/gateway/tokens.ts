@@ -1,7 +1,12 @@
 /**
- * Presigned-URL tokens: an HMAC-signed statement "this app, until this time, for a session this
- * long", with a random id so that the gateway can admit each token once. The secret is shared by
- * every replica through the store.
+ * The gateway's two signed credentials, both HMAC-SHA256 with the gateway secret (shared by every
+ * replica through the store) and both `<base64url JSON>.<base64url MAC>`:
+ * - the presigned-URL token: "this app, until this time, for a session this long", with a random
+ *   id so that the gateway can admit each token once;
+ * - the session cookie the token turns into: "this identity, on this app, until this time".
+ * Each MAC covers a purpose label as well as the payload, so neither can be passed off as the
+ * other: a presigned token pasted into a cookie would otherwise be a session that skips the
+ * single-use check.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -18,27 +23,66 @@ export interface PresignedToken {
   principal: string;
 }
 
+export interface GatewaySession {
+  /** The app the session is for; any other app refuses it. */
+  arn: string;
+  /** Who signed in: the principal that created the presigned URL. */
+  principal: string;
+  /** Epoch ms at which the session ends. */
+  expiresAt: number;
+}
+
+type Purpose = 'presigned-url' | 'session';
+
 export const newGatewaySecret = () => randomBytes(32).toString('base64url');
 
-const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest();
+const mac = (secret: string, purpose: Purpose, payload: string) => createHmac('sha256', secret).update(`${purpose}\n${payload}`).digest();
+
+function seal(secret: string, purpose: Purpose, claims: object): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${mac(secret, purpose, payload).toString('base64url')}`;
+}
+
+/** The claims if `text` was sealed with this secret for this purpose; otherwise undefined. */
+function unseal(secret: string, purpose: Purpose, text: string): unknown {
+  const [payload, signature, extra] = text.split('.');
+  if (!payload || !signature || extra !== undefined) return undefined;
+  const expected = mac(secret, purpose, payload);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 export function signToken(secret: string, token: Omit<PresignedToken, 'id'>): string {
-  const payload = Buffer.from(JSON.stringify({ ...token, id: randomBytes(16).toString('base64url') })).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  return seal(secret, 'presigned-url', { ...token, id: randomBytes(16).toString('base64url') });
 }
 
 /** The token's claims if its signature is ours; says nothing yet about expiry or reuse. */
 export function verifyToken(secret: string, text: string): PresignedToken | undefined {
-  const [payload, signature, extra] = text.split('.');
-  if (!payload || !signature || extra !== undefined) return undefined;
-  const expected = mac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as PresignedToken;
-  } catch {
+  const claims = unseal(secret, 'presigned-url', text);
+  if (!isRecord(claims)) return undefined;
+  const { arn, expiresAt, sessionSeconds, id, principal } = claims;
+  if (typeof arn !== 'string' || typeof expiresAt !== 'number' || typeof sessionSeconds !== 'number' || typeof id !== 'string' || typeof principal !== 'string') {
     return undefined;
   }
+  return { arn, expiresAt, sessionSeconds, id, principal };
+}
+
+export const signSession = (secret: string, session: GatewaySession): string => seal(secret, 'session', session);
+
+/** The session if the cookie value is one we signed; says nothing yet about expiry or app. */
+export function verifySession(secret: string, text: string): GatewaySession | undefined {
+  const claims = unseal(secret, 'session', text);
+  if (!isRecord(claims)) return undefined;
+  const { arn, principal, expiresAt } = claims;
+  if (typeof arn !== 'string' || typeof principal !== 'string' || typeof expiresAt !== 'number') return undefined;
+  return { arn, principal, expiresAt };
 }
 
 /** The gateway path that serves an app; BaseUrl and presigned URLs point under it. */

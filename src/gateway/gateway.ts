@@ -1,0 +1,317 @@
+/**
+ * The app gateway, `/gateway/<app-id>/…`: where BaseUrl and presigned URLs lead.
+ *
+ * Three ways in, each ending with the request forwarded to the app's backend as a known identity:
+ * - a presigned URL (`?token=`): verified, admitted once, and turned into a signed session cookie;
+ * - that session cookie, on every later request from the browser;
+ * - a SigV4-signed request, as the SageMaker Python SDK's PartnerAppAuthProvider sends them
+ *   (`X-Amz-Target: SageMaker.CallPartnerAppApi`, `X-SageMaker-Partner-App-Server-Arn`, the app's
+ *   own credentials moved to `X-Amz-Partner-App-Authorization`).
+ * The backend is the built-in app page, or the real upstream configured for the app's type.
+ * Whatever stops a request becomes a GatewayRefusal: an HTML page for browsers, an AWS JSON error
+ * for signed requests.
+ */
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Config } from '../config.js';
+import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
+import type { Logger } from '../observability/logger.js';
+import type { Caller } from '../operations/context.js';
+import { readBody } from '../protocol/awsJson.js';
+import { ServiceError } from '../protocol/errors.js';
+import { writeError } from '../protocol/serialize.js';
+import type { Store } from '../store/store.js';
+import { forwardedIdentity } from './identity.js';
+import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
+import { endToEndHeaders, UpstreamProxy, type UpstreamFailure } from './proxy.js';
+import { gatewayPath, signSession, verifySession, verifyToken, type GatewaySession } from './tokens.js';
+
+export const SESSION_COOKIE = 'partnerplane_session';
+
+/** Headers the gateway sets for the backend; a client's own copies are dropped so none can be forged. */
+export const IDENTITY_HEADERS = {
+  user: 'x-partnerplane-user',
+  principal: 'x-partnerplane-principal',
+  appArn: 'x-partnerplane-app-arn',
+  via: 'x-partnerplane-via',
+} as const;
+
+const CALL_PARTNER_APP_API = 'SageMaker.CallPartnerAppApi';
+const APP_SERVER_ARN_HEADER = 'x-sagemaker-partner-app-server-arn';
+const APP_AUTHORIZATION_HEADER = 'x-amz-partner-app-authorization';
+/** The signed request's own credentials; the backend gets the app's Authorization instead. */
+const SIGV4_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'x-amz-target', APP_AUTHORIZATION_HEADER];
+
+const GATEWAY_PATH = /^\/gateway\/(app-[A-Z0-9]{12})(\/.*)?$/;
+
+/** A request the gateway does not let through; `title` heads the HTML page. */
+export class GatewayRefusal extends ServiceError {
+  constructor(
+    code: string,
+    statusCode: number,
+    readonly title: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(code, statusCode, message);
+  }
+}
+
+const denied = (title: string, message: string, headers?: Record<string, string>) => new GatewayRefusal('AccessDeniedException', 403, title, message, headers);
+
+/** Verifies a SigV4-signed request (its headers, path, query and body) and says who signed it. */
+export type SignedRequestVerifier = (req: IncomingMessage, body: Buffer) => Promise<Caller>;
+
+export interface GatewayOptions {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  /** Signs presigned tokens and session cookies. */
+  secret: string;
+  /** This server's externally reachable base URL (known once it listens). */
+  publicUrl: () => string;
+  verifySignedRequest: SignedRequestVerifier;
+}
+
+/** Who a request that got through is, and how it proved it. */
+interface Admission {
+  app: PartnerApp;
+  principal: string;
+  via: BuiltInAppView['via'];
+}
+
+export class Gateway {
+  private readonly proxy = new UpstreamProxy();
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  /** Serves one request whose path starts with /gateway/. Never throws. */
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    res.setHeader('x-amzn-RequestId', requestId);
+    const signed = isSigned(req.headers);
+    this.route(req, res, requestId, signed).catch((error: unknown) => this.refuse(res, requestId, signed, error));
+  }
+
+  close(): void {
+    this.proxy.close();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, requestId: string, signed: boolean): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    const match = GATEWAY_PATH.exec(url.pathname);
+    if (!match) throw new GatewayRefusal('ResourceNotFound', 404, 'No such app', 'Gateway addresses look like /gateway/<app-id>/.');
+    const appId = match[1]!;
+    const appPath = match[2] ?? '/';
+
+    if (signed) {
+      const body = await readBody(req, this.options.config.maxBodyBytes);
+      const admission = await this.admitSigned(req, body, appId);
+      this.forward(req, res, requestId, admission, appPath + url.search, body);
+      return;
+    }
+    const token = url.searchParams.get('token');
+    if (token !== null) {
+      url.searchParams.delete('token');
+      await this.openPresignedUrl(res, appId, token, `${gatewayPath(appId)}${appPath}${url.search}`);
+      return;
+    }
+    if (match[2] === undefined) {
+      // The session cookie is scoped to /gateway/<app-id>/, so the bare BaseUrl must gain its slash.
+      res.writeHead(302, { Location: `${gatewayPath(appId)}/${url.search}`, 'Content-Length': 0 }).end();
+      return;
+    }
+    const admission = await this.admitSession(req, appId);
+    this.forward(req, res, requestId, admission, appPath + url.search, undefined);
+  }
+
+  /** A presigned URL: checked, admitted once, and exchanged for a session cookie. */
+  private async openPresignedUrl(res: ServerResponse, appId: string, text: string, landing: string): Promise<void> {
+    const token = verifyToken(this.options.secret, text);
+    if (!token) {
+      throw denied('This link is not valid', 'The sign-in link was altered or was not issued by this server. Create a new presigned URL with CreatePartnerAppPresignedUrl.');
+    }
+    if (parseAppArn(token.arn)?.appId !== appId) {
+      throw denied('This link is for a different app', `The sign-in link opens ${token.arn}, not app ${appId}.`);
+    }
+    if (Date.now() >= token.expiresAt) {
+      throw denied('This link has expired', `The sign-in link was valid until ${new Date(token.expiresAt).toISOString()}. Presigned URLs are valid for ExpiresInSeconds (5 to 300 seconds) after they are created; create a new one.`);
+    }
+    // Checked before the token is spent, so a link opened while the app is still starting works once it is up.
+    const app = await this.availableApp(token.arn);
+    if (!(await this.options.store.consumeOnce(token.id, token.expiresAt))) {
+      throw denied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
+    }
+    const session: GatewaySession = { arn: app.arn, principal: token.principal, expiresAt: Date.now() + token.sessionSeconds * 1000 };
+    res.writeHead(302, {
+      Location: landing,
+      'Set-Cookie': this.sessionCookie(appId, signSession(this.options.secret, session), token.sessionSeconds),
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Length': 0,
+    });
+    res.end();
+  }
+
+  private sessionCookie(appId: string, value: string, maxAgeSeconds: number): string {
+    const secure = this.options.publicUrl().startsWith('https:') ? '; Secure' : '';
+    return `${SESSION_COOKIE}=${value}; Path=${gatewayPath(appId)}/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
+  }
+
+  private async admitSession(req: IncomingMessage, appId: string): Promise<Admission> {
+    const value = cookieValues(req.headers.cookie).get(SESSION_COOKIE);
+    const signIn = 'Open a presigned URL from CreatePartnerAppPresignedUrl to sign in.';
+    if (value === undefined) throw denied('Sign-in required', `There is no session for app ${appId}. ${signIn}`);
+    const clearCookie = { 'Set-Cookie': this.sessionCookie(appId, '', 0) };
+    const session = verifySession(this.options.secret, value);
+    if (!session) throw denied('Session not valid', `The session cookie was altered or was not issued by this server. ${signIn}`, clearCookie);
+    if (parseAppArn(session.arn)?.appId !== appId) {
+      throw denied('Session is for a different app', `The session belongs to ${session.arn}, not app ${appId}. ${signIn}`);
+    }
+    if (Date.now() >= session.expiresAt) {
+      throw denied('Session expired', `The session ended at ${new Date(session.expiresAt).toISOString()}. ${signIn}`, clearCookie);
+    }
+    return { app: await this.availableApp(session.arn), principal: session.principal, via: 'session' };
+  }
+
+  /** A request signed the way the SageMaker Python SDK's PartnerAppAuthProvider signs them. */
+  private async admitSigned(req: IncomingMessage, body: Buffer, appId: string): Promise<Admission> {
+    const caller = await this.options.verifySignedRequest(req, body);
+    const target = req.headers['x-amz-target'];
+    const arn = req.headers[APP_SERVER_ARN_HEADER];
+    if (target !== CALL_PARTNER_APP_API || typeof arn !== 'string') {
+      throw new GatewayRefusal(
+        'ValidationException',
+        400,
+        'Not a partner app request',
+        `Signed gateway requests carry X-Amz-Target: ${CALL_PARTNER_APP_API} and X-SageMaker-Partner-App-Server-Arn.`,
+      );
+    }
+    const parts = parseAppArn(arn);
+    if (parts?.appId !== appId) {
+      throw new GatewayRefusal('ValidationException', 400, 'Wrong app', `X-SageMaker-Partner-App-Server-Arn ${arn} does not name app ${appId}, which this URL serves.`);
+    }
+    // Another account's or region's app is refused without saying whether it exists.
+    if (parts.accountId !== caller.accountId || parts.region !== caller.region) {
+      throw denied('Access denied', `User: ${caller.principal} is not authorized to perform: sagemaker:CallPartnerAppApi on resource: ${arn}`);
+    }
+    return { app: await this.availableApp(arn), principal: caller.principal, via: 'signed-request' };
+  }
+
+  /** The app if it exists and is Available; otherwise a refusal saying what state it is in. */
+  private async availableApp(arn: string): Promise<PartnerApp> {
+    const app = await this.options.store.getApp(arn);
+    const retryLater = { 'Retry-After': '5' };
+    switch (app?.status) {
+      case 'Available':
+        return app;
+      case undefined:
+        throw new GatewayRefusal('ResourceNotFound', 404, 'App not found', `Partner app ${arn} does not exist.`);
+      case 'Creating':
+        throw new GatewayRefusal('ServiceUnavailable', 503, 'App is starting', `Partner app ${app.name} is still being created. Try again in a moment.`, retryLater);
+      case 'Updating':
+        throw new GatewayRefusal('ServiceUnavailable', 503, 'App is updating', `Partner app ${app.name} is being updated. Try again in a moment.`, retryLater);
+      case 'Deleting':
+      case 'Deleted':
+        throw new GatewayRefusal('ResourceNotFound', 410, 'App deleted', `Partner app ${app.name} is ${app.status === 'Deleting' ? 'being deleted' : 'deleted'}.`);
+      case 'Failed':
+      case 'UpdateFailed':
+        throw new GatewayRefusal(
+          'ConflictException',
+          409,
+          app.status === 'Failed' ? 'App failed to start' : 'App update failed',
+          `Partner app ${app.name} is in status ${app.status}${app.error ? `: ${app.error.reason}` : ''}.`,
+        );
+    }
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
+    const { app, principal, via } = admission;
+    const identity = forwardedIdentity(app, principal);
+    const upstream = this.options.config.appUpstreams?.[app.type];
+    if (!upstream) {
+      serveBuiltInApp(req, res, { name: app.name, type: app.type, tier: app.settings.Tier, version: app.version, arn: app.arn, identity, via });
+      return;
+    }
+    const target = new URL(upstream.href);
+    const query = pathAndQuery.indexOf('?');
+    // Assigned, never resolved against the upstream, so a path like //elsewhere cannot change its host.
+    target.pathname = upstream.pathname.replace(/\/$/, '') + (query < 0 ? pathAndQuery : pathAndQuery.slice(0, query));
+    target.search = query < 0 ? '' : pathAndQuery.slice(query);
+    const headers = this.backendHeaders(req, admission, identity);
+    this.proxy.forward(req, res, target, headers, body, (failure) => this.upstreamFailed(res, requestId, app, failure));
+  }
+
+  private backendHeaders(req: IncomingMessage, { app, principal, via }: Admission, identity: string): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = endToEndHeaders(req.headers);
+    for (const name of Object.values(IDENTITY_HEADERS)) delete headers[name];
+    if (via === 'signed-request') {
+      const appAuthorization = req.headers[APP_AUTHORIZATION_HEADER];
+      for (const name of SIGV4_HEADERS) delete headers[name];
+      if (typeof appAuthorization === 'string') headers.authorization = appAuthorization;
+    }
+    const cookies = [...cookieValues(req.headers.cookie)].filter(([name]) => name !== SESSION_COOKIE);
+    if (cookies.length > 0) headers.cookie = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
+    else delete headers.cookie;
+    const publicUrl = new URL(this.options.publicUrl());
+    Object.assign(headers, {
+      [IDENTITY_HEADERS.user]: identity,
+      [IDENTITY_HEADERS.principal]: principal,
+      [IDENTITY_HEADERS.appArn]: app.arn,
+      [IDENTITY_HEADERS.via]: via,
+      'x-forwarded-for': [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', '),
+      'x-forwarded-host': publicUrl.host,
+      'x-forwarded-proto': publicUrl.protocol.slice(0, -1),
+      'x-forwarded-prefix': gatewayPath(parseAppArn(app.arn)!.appId),
+    });
+    return headers;
+  }
+
+  private upstreamFailed(res: ServerResponse, requestId: string, app: PartnerApp, failure: UpstreamFailure): void {
+    this.options.logger.warn({ requestId, app: app.arn, err: failure.error }, 'app backend failed');
+    const [status, title] = failure.kind === 'timeout' ? [504, 'App did not answer'] : [502, 'App unreachable'];
+    writeHtml(res, status, errorPage(title, `The backend of partner app ${app.name} (${app.type}) could not be reached. Try again later.`, requestId));
+  }
+
+  private refuse(res: ServerResponse, requestId: string, signed: boolean, error: unknown): void {
+    if (!(error instanceof ServiceError)) {
+      this.options.logger.error({ err: error, requestId }, 'gateway request failed unexpectedly');
+      error = new GatewayRefusal('InternalFailure', 500, 'Something went wrong', 'The gateway failed unexpectedly; the request id below is in the server log.');
+    }
+    const refusal = error as ServiceError;
+    this.options.logger.info({ requestId, code: refusal.code, status: refusal.statusCode }, 'gateway refused a request');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const headers = { ...(refusal instanceof GatewayRefusal ? refusal.headers : {}), ...(refusal.statusCode === 413 ? { Connection: 'close' } : {}) };
+    if (signed) writeError(res, requestId, refusal, headers);
+    else writeHtml(res, refusal.statusCode, errorPage(refusal instanceof GatewayRefusal ? refusal.title : refusal.code, refusal.message, requestId), headers);
+  }
+}
+
+/** Signed the SigV4 way (as API clients and the partner-app SDK sign), rather than a browser's. */
+const isSigned = (headers: IncomingHttpHeaders) =>
+  (headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') || headers['x-amz-target'] !== undefined || headers[APP_SERVER_ARN_HEADER] !== undefined;
+
+/** Cookie name → value, first occurrence winning (browsers send the most specific path first). */
+function cookieValues(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const pair of (header ?? '').split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals < 1) continue;
+    const name = pair.slice(0, equals).trim();
+    if (!cookies.has(name)) cookies.set(name, pair.slice(equals + 1).trim());
+  }
+  return cookies;
+}
+
+/** The default backend: a page about the app and who is signed in (JSON for API clients). */
+function serveBuiltInApp(req: IncomingMessage, res: ServerResponse, view: BuiltInAppView): void {
+  req.resume();
+  if ((req.headers.accept ?? '').includes('application/json')) {
+    const json = JSON.stringify(view);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), 'Cache-Control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : json);
+    return;
+  }
+  writeHtml(res, 200, builtInAppPage(view));
+}
