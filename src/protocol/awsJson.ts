@@ -41,11 +41,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** An empty body is `{}`; anything that is not JSON is a SerializationException. */
+/**
+ * An empty body is `{}`, and so is a body of `null` (null means absent, for the input as for its
+ * members); anything that is not JSON is a SerializationException.
+ */
 export function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) return {};
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(body.toString('utf8')) ?? {};
   } catch (error) {
     throw serializationError(`The request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -18,14 +18,28 @@ type Node =
   | { kind: 'structure'; members: Member[]; byName: Map<string, Member> }
   | { kind: 'list'; member: Node; min?: number; max?: number }
   | { kind: 'map'; key: Node; value: Node; min?: number; max?: number }
-  | { kind: 'string'; min?: number; max?: number; pattern?: { regex: RegExp; source: string }; enumValues?: ReadonlySet<string>; enumText?: string }
-  | { kind: 'integer'; min?: number; max?: number }
+  | { kind: 'string'; min?: number; max?: number; pattern?: { regex: RegExp; source: string }; enumValues?: ReadonlySet<string>; enumText?: string; allRules: string }
+  | { kind: 'integer'; min?: number; max?: number; allRules: string }
   | { kind: 'boolean' }
   | { kind: 'timestamp' };
 
 const MAX_REPORTED_PROBLEMS = 10;
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+/**
+ * Every constraint of a scalar shape, in the order AWS lists them when it reports a map's keys or
+ * values as a whole (`Map keys must satisfy constraint: [...]`), whether or not each one failed.
+ */
+function allRulesText(def: ShapeDef): string {
+  const rules: string[] = [];
+  const unit = def.type === 'integer' ? 'value' : 'length';
+  if ((def.type === 'string' || def.type === 'integer') && def.max !== undefined) rules.push(`Member must have ${unit} less than or equal to ${def.max}`);
+  if ((def.type === 'string' || def.type === 'integer') && def.min !== undefined) rules.push(`Member must have ${unit} greater than or equal to ${def.min}`);
+  if (def.type === 'string' && def.pattern !== undefined) rules.push(`Member must satisfy regular expression pattern: ${def.pattern}`);
+  if (def.type === 'string' && def.enum) rules.push(`Member must satisfy enum value set: [${def.enum.join(', ')}]`);
+  return rules.join(', ');
+}
 
 /** Model patterns are not anchored, but AWS requires the whole value to match. */
 const fullMatch = (pattern: string) => new RegExp(`^(?:${pattern})$`, 'u');
@@ -64,10 +78,11 @@ function compileShapes(model: Model): (shapeName: string) => Node {
           pattern: def.pattern === undefined ? undefined : { regex: fullMatch(def.pattern), source: def.pattern },
           enumValues: def.enum ? new Set(def.enum) : undefined,
           enumText: def.enum ? `[${def.enum.join(', ')}]` : undefined,
+          allRules: allRulesText(def),
         };
         break;
       case 'integer':
-        node = { kind: 'integer', min: def.min, max: def.max };
+        node = { kind: 'integer', min: def.min, max: def.max, allRules: allRulesText(def) };
         break;
       default:
         node = { kind: def.type };
@@ -151,14 +166,18 @@ function display(value: unknown): string {
   return String(value);
 }
 
+/** A map as Java prints it, which is how AWS shows a map that broke a rule: `{key=value, other=value}`. */
+const displayMap = (map: unknown) =>
+  `{${Object.entries(map as Record<string, unknown>).map(([key, entry]) => `${key}=${display(entry)}`).join(', ')}}`;
+
 class Problems {
   readonly messages: string[] = [];
   get full(): boolean {
     return this.messages.length >= MAX_REPORTED_PROBLEMS;
   }
-  add(value: unknown, path: string, rule: string): void {
+  add(value: unknown, path: string, rule: string, render: (value: unknown) => string = display): void {
     if (this.full) return;
-    const shown = value === null || value === undefined ? 'null' : `'${display(value)}'`;
+    const shown = value === null || value === undefined ? 'null' : `'${render(value)}'`;
     this.messages.push(`Value ${shown} at '${path}' failed to satisfy constraint: ${rule}`);
   }
 }
@@ -185,6 +204,8 @@ function scalarRules(node: Node, value: unknown): string[] {
   }
   return [];
 }
+
+const allRulesOf = (node: Node) => (node.kind === 'string' || node.kind === 'integer' ? node.allRules : '');
 
 function checkConstraints(node: Node, value: unknown, path: string, problems: Problems): void {
   switch (node.kind) {
@@ -214,13 +235,21 @@ function checkConstraints(node: Node, value: unknown, path: string, problems: Pr
     }
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
-      for (const rule of lengthRules(entries.length, node.min, node.max)) problems.add(value, path, rule);
+      for (const rule of lengthRules(entries.length, node.min, node.max)) problems.add(value, path, rule, displayMap);
+      // AWS reports bad keys once and bad scalar values once for the whole map, listing every
+      // constraint of the key or value shape; only nested members get a path of their own.
+      const { key: keyNode, value: valueNode } = node;
+      if (entries.some(([key]) => scalarRules(keyNode, key).length)) {
+        problems.add(value, path, `Map keys must satisfy constraint: [${allRulesOf(keyNode)}]`, displayMap);
+      }
+      const scalarValues = valueNode.kind === 'string' || valueNode.kind === 'integer';
+      if (scalarValues && entries.some(([, entryValue]) => entryValue !== null && scalarRules(valueNode, entryValue).length)) {
+        problems.add(value, path, `Map value must satisfy constraint: [${allRulesOf(valueNode)}]`, displayMap);
+      }
       for (const [key, entryValue] of entries) {
-        const keyRules = scalarRules(node.key, key);
-        if (keyRules.length) problems.add(key, path, `Map keys must satisfy constraint: [${keyRules.join(', ')}]`);
         const valuePath = `${path}.${key}.member`;
         if (entryValue === null) problems.add(null, valuePath, 'Member must not be null');
-        else checkConstraints(node.value, entryValue, valuePath, problems);
+        else if (!scalarValues) checkConstraints(valueNode, entryValue, valuePath, problems);
       }
       return;
     }

@@ -1,0 +1,87 @@
+/**
+ * What the operation, validation, protocol and end-to-end tests share: valid inputs to start from,
+ * a fresh account per test (so tests on one server never see each other's apps or quota), and
+ * checks of the errors the real SDK raises.
+ */
+import assert from 'node:assert/strict';
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  CreatePartnerAppCommand,
+  DescribePartnerAppCommand,
+  type CreatePartnerAppCommandInput,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { waitForStatus, type Credentials, type TestServer } from '../helpers/server.js';
+
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/PartnerAppRole';
+export const IDC_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+export const APP_ARN_PATTERN = /^arn:aws:sagemaker:([a-z0-9-]+):(\d{12}):partner-app\/app-[A-Z0-9]{12}$/;
+
+/** A name no other test uses; Names are letters and digits only. */
+export const uniqueName = (prefix = 'app') => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+/** A minimal valid CreatePartnerApp request. */
+export function createInput(overrides: Partial<CreatePartnerAppCommandInput> = {}): CreatePartnerAppCommandInput {
+  return { Name: uniqueName(), Type: 'comet', ExecutionRoleArn: ROLE_ARN, Tier: 'small', AuthType: 'IAM', ...overrides };
+}
+
+/** Credentials of an account of its own: an access key of twelve digits is the account id. */
+export function newAccount(): Credentials & { accountId: string } {
+  const accountId = String(randomInt(100_000_000_000, 999_999_999_999));
+  return { accountId, accessKeyId: accountId, secretAccessKey: 'test' };
+}
+
+/** An SDK client of a fresh account. */
+export function accountClient(server: TestServer, region = 'us-east-1'): SageMakerClient & { accountId: string } {
+  const account = newAccount();
+  return Object.assign(server.client({ credentials: account, region }), { accountId: account.accountId });
+}
+
+/** An ARN of the caller's shape that names no app. */
+export const missingArn = (accountId = '000000000000', region = 'us-east-1') =>
+  `arn:aws:sagemaker:${region}:${accountId}:partner-app/app-${'Z'.repeat(12)}`;
+
+export async function describe(client: SageMakerClient, Arn: string, IncludeAvailableUpgrade?: boolean) {
+  return client.send(new DescribePartnerAppCommand({ Arn, IncludeAvailableUpgrade }));
+}
+
+export function waitFor(client: SageMakerClient, Arn: string, ...statuses: string[]): Promise<string> {
+  return waitForStatus(() => describe(client, Arn), statuses);
+}
+
+/** Creates an app and waits until it is Available. */
+export async function createAvailableApp(client: SageMakerClient, overrides: Partial<CreatePartnerAppCommandInput> = {}): Promise<string> {
+  const { Arn } = await client.send(new CreatePartnerAppCommand(createInput(overrides)));
+  assert.equal(await waitFor(client, Arn!, 'Available'), 'Available');
+  return Arn!;
+}
+
+export interface ExpectedError {
+  name: string;
+  /** The exact message, or a pattern it must match. */
+  message?: string | RegExp;
+  status?: number;
+}
+
+/** Awaits `promise`, which must reject with the SDK's error of this name (and message). */
+export async function rejectsWith(promise: Promise<unknown>, expected: ExpectedError): Promise<Error> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (caught) {
+    error = caught;
+  }
+  assert.ok(error instanceof Error, `expected ${expected.name}, but the call succeeded`);
+  const sdkError = error as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
+  assert.equal(sdkError.name, expected.name, `expected ${expected.name}, got ${sdkError.name}: ${sdkError.message}`);
+  if (typeof expected.message === 'string') assert.equal(sdkError.message, expected.message);
+  else if (expected.message) assert.match(sdkError.message, expected.message);
+  assert.equal(sdkError.$metadata?.httpStatusCode, expected.status ?? 400);
+  assert.ok(sdkError.$metadata?.requestId, 'every error carries a request id');
+  return sdkError;
+}
+
+/** One ValidationException message, as AWS words it. */
+export function validationMessage(...problems: string[]): string {
+  return `${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`;
+}
