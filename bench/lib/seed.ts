@@ -1,0 +1,59 @@
+/**
+ * Fills a data directory with apps without going through the API: the real schema (the store's
+ * own migrations create it) and the store's own row mapping, bulk-inserted in one transaction.
+ */
+import Database from 'better-sqlite3';
+import { appArn, type PartnerApp } from '../../src/domain/partnerApp.js';
+import { initialVersion } from '../../src/domain/versions.js';
+import { gatewayPath } from '../../src/gateway/tokens.js';
+import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
+import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
+import { BENCH_REGION } from './signing.js';
+
+/** The account the documented `test` access key belongs to. */
+export const BENCH_ACCOUNT = '000000000000';
+export const EXECUTION_ROLE = `arn:aws:iam::${BENCH_ACCOUNT}:role/PartnerAppRole`;
+
+const appId = (index: number) => `app-${String(index).padStart(12, '0')}`;
+export const seededArn = (index: number) => appArn(BENCH_REGION, BENCH_ACCOUNT, appId(index));
+
+/**
+ * Adds `count` Available apps (seededArn(0) … seededArn(count - 1)), as the server at `publicUrl`
+ * would have provisioned them. The data directory must not hold seeded apps yet.
+ */
+export async function seedApps(dataDir: string, count: number, publicUrl: string): Promise<void> {
+  const file = sqlitePathFrom(undefined, dataDir);
+  await openSqliteStore(file).close();
+  const db = new Database(file);
+  try {
+    // Bulk loading only: the server reopens the file with its own durable settings.
+    db.pragma('synchronous = OFF');
+    const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
+    const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`);
+    const usage = db.prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + excluded.live_apps');
+    const start = Date.now() - count;
+    db.transaction(() => {
+      for (let index = 0; index < count; index++) {
+        const time = start + index;
+        const app: PartnerApp = {
+          arn: seededArn(index),
+          accountId: BENCH_ACCOUNT,
+          region: BENCH_REGION,
+          name: `seeded${index}`,
+          type: 'comet',
+          status: 'Available',
+          settings: { ExecutionRoleArn: EXECUTION_ROLE, Tier: 'small', AuthType: 'IAM' },
+          version: initialVersion('comet'),
+          baseUrl: `${publicUrl}${gatewayPath(appId(index))}`,
+          creationTime: time,
+          lastModifiedTime: time,
+          failTransition: false,
+        };
+        insert.run(...appToRow(app));
+      }
+      usage.run(BENCH_ACCOUNT, count);
+    }).immediate();
+  } finally {
+    db.close();
+  }
+}
