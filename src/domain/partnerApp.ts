@@ -3,7 +3,8 @@ import { randomInt } from 'node:crypto';
 export const APP_TYPES = ['lakera-guard', 'comet', 'deepchecks-llm-evaluation', 'fiddler'] as const;
 export type PartnerAppType = (typeof APP_TYPES)[number];
 
-export type PartnerAppStatus = 'Creating' | 'Updating' | 'Deleting' | 'Available' | 'Failed' | 'UpdateFailed' | 'Deleted';
+export const APP_STATUSES = ['Creating', 'Updating', 'Deleting', 'Available', 'Failed', 'UpdateFailed', 'Deleted'] as const;
+export type PartnerAppStatus = (typeof APP_STATUSES)[number];
 export type AuthType = 'IAM' | 'IDC';
 
 export interface Tag {
@@ -58,7 +59,7 @@ export interface PartnerApp {
   pendingUpdate?: PendingUpdate;
   /** When the reconciler next has work on this app (finish a transition, or forget a Deleted app). */
   dueAt?: number;
-  /** The transition in progress ends in failure (failure injection). */
+  /** The transition in progress ends in failure; on a settled app, its next Creating or Updating does (failure injection). */
   failTransition: boolean;
 }
 

@@ -6,13 +6,32 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PartnerApp, Tag } from '../domain/partnerApp.js';
+import type { PartnerApp, PartnerAppStatus, PartnerAppType, Tag } from '../domain/partnerApp.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { APP_COLUMNS, appFromRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
-import type { Advance, IdempotencyKey, IdempotencyRecord, NewApp, Page, Store, TagWriteOutcome, TransitionStart, WriteOutcome } from './store.js';
+import type {
+  Advance,
+  AuditQuery,
+  AuditRecord,
+  FailureTarget,
+  IdempotencyKey,
+  IdempotencyRecord,
+  NewApp,
+  Page,
+  StateSnapshot,
+  Store,
+  TagWriteOutcome,
+  TransitionStart,
+  WriteOutcome,
+} from './store.js';
 
 interface IdempotencyRow {
+  account_id: string;
+  region: string;
+  operation: string;
+  token: string;
   request_hash: string;
   response: string;
   created_at: number;
@@ -90,6 +109,21 @@ export class SqliteStore implements Store {
       useToken: prepare('INSERT INTO used_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       getSecret: prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
       insertSecret: prepare('INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      ping: prepare('SELECT 1').pluck(),
+      countByStatus: prepare('SELECT status, count(*) AS count FROM apps GROUP BY status'),
+      appendAudit: prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      listAudit: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= ? ORDER BY time DESC, seq DESC LIMIT ?`),
+      listAuditOfAccount: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = ? AND time >= ? ORDER BY time DESC, seq DESC LIMIT ?`),
+      armApp: prepare("UPDATE apps SET fail_transition = 1 WHERE arn = ? AND status NOT IN ('Deleting', 'Deleted')"),
+      armType: prepare("UPDATE apps SET fail_transition = 1 WHERE type = ? AND status NOT IN ('Deleting', 'Deleted')"),
+      armCreate: prepare('INSERT INTO failing_creates (type) VALUES (?) ON CONFLICT DO NOTHING'),
+      consumeFailingCreate: prepare('DELETE FROM failing_creates WHERE type = ?'),
+      allApps: prepare(`SELECT ${APP_COLUMNS} FROM apps ORDER BY seq`),
+      allTags: prepare('SELECT arn, key, value FROM tags ORDER BY arn, key'),
+      allIdempotency: prepare('SELECT account_id, region, operation, token, request_hash, response, created_at FROM idempotency'),
+      allUsedTokens: prepare('SELECT token_id, expires_at FROM used_tokens'),
+      allFailingCreates: prepare('SELECT type FROM failing_creates ORDER BY type').pluck(),
+      recountUsage: prepare("INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id"),
     };
   }
 
@@ -132,7 +166,8 @@ export class SqliteStore implements Store {
           if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount).changes === 0) {
             return { outcome: 'quota-exceeded', liveApps: this.statements.liveApps.get(app.accountId) as number };
           }
-          this.statements.insertApp.run(...appToRow(app));
+          const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
+          this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
           for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
           this.remember(request.idempotency);
           return { outcome: 'done' };
@@ -158,7 +193,7 @@ export class SqliteStore implements Store {
             dueAt: request.dueAt,
             lastModifiedTime: request.lastModifiedTime,
             pendingUpdate: request.pendingUpdate,
-            failTransition: request.failTransition,
+            failTransition: request.failTransition || app.failTransition,
           });
           this.remember(request.idempotency);
           return { outcome: 'done' };
@@ -250,6 +285,93 @@ export class SqliteStore implements Store {
 
   async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
     return this.statements.useToken.run(tokenId, expiresAt).changes === 1;
+  }
+
+  async ping(): Promise<void> {
+    this.statements.ping.get();
+  }
+
+  async countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>> {
+    const rows = this.statements.countByStatus.all() as { status: PartnerAppStatus; count: number }[];
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const record of records) this.statements.appendAudit.run(...auditToRow(record));
+    })();
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const since = query.since ?? 0;
+    const rows = (
+      query.accountId === undefined
+        ? this.statements.listAudit.all(since, query.limit)
+        : this.statements.listAuditOfAccount.all(query.accountId, since, query.limit)
+    ) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  private forgetAll(): void {
+    this.db.exec('DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;');
+  }
+
+  async reset(): Promise<void> {
+    this.db.transaction(() => this.forgetAll()).immediate();
+  }
+
+  async exportState(): Promise<StateSnapshot> {
+    return this.db.transaction((): StateSnapshot => {
+      const tagsByArn = new Map<string, Tag[]>();
+      for (const row of this.statements.allTags.all() as { arn: string; key: string; value: string }[]) {
+        const tags = tagsByArn.get(row.arn) ?? [];
+        tags.push({ Key: row.key, Value: row.value });
+        tagsByArn.set(row.arn, tags);
+      }
+      return {
+        apps: (this.statements.allApps.all() as AppRow[]).map((row) => ({ app: appFromRow(row), tags: tagsByArn.get(row.arn) ?? [] })),
+        idempotency: (this.statements.allIdempotency.all() as IdempotencyRow[]).map((row) => ({
+          accountId: row.account_id,
+          region: row.region,
+          operation: row.operation,
+          token: row.token,
+          requestHash: row.request_hash,
+          response: row.response,
+          createdAt: row.created_at,
+        })),
+        usedTokens: (this.statements.allUsedTokens.all() as { token_id: string; expires_at: number }[]).map((row) => ({
+          tokenId: row.token_id,
+          expiresAt: row.expires_at,
+        })),
+        failingCreates: this.statements.allFailingCreates.all() as PartnerAppType[],
+      };
+    })();
+  }
+
+  async importState(snapshot: StateSnapshot): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.forgetAll();
+        for (const { app, tags } of snapshot.apps) {
+          this.statements.insertApp.run(...appToRow(app));
+          for (const tag of tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+        }
+        for (const record of snapshot.idempotency) this.remember(record);
+        for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);
+        for (const type of snapshot.failingCreates) this.statements.armCreate.run(type);
+        this.statements.recountUsage.run();
+      })
+      .immediate();
+  }
+
+  async armFailure(target: FailureTarget): Promise<number> {
+    return this.db
+      .transaction(() => {
+        if ('arn' in target) return this.statements.armApp.run(target.arn).changes;
+        this.statements.armCreate.run(target.type);
+        return this.statements.armType.run(target.type).changes;
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * the account quota, one transition applied once) is enforced inside the store's transactions,
  * and reported back as an outcome, never as an AWS error.
  */
-import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PendingUpdate, Tag } from '../domain/partnerApp.js';
+import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, PendingUpdate, Tag } from '../domain/partnerApp.js';
 
 export interface IdempotencyKey {
   accountId: string;
@@ -30,6 +30,7 @@ export type WriteOutcome =
   | { outcome: 'too-many-tags' };
 
 export interface NewApp {
+  /** Its failTransition is set by the store too when a failure is armed for its type (armFailure). */
   app: PartnerApp;
   tags: Tag[];
   idempotency?: IdempotencyRecord;
@@ -44,6 +45,7 @@ export interface TransitionStart {
   dueAt: number;
   lastModifiedTime: number;
   pendingUpdate?: PendingUpdate;
+  /** The transition ends in failure; an app armed by armFailure fails its Creating or Updating regardless. */
   failTransition: boolean;
   /** Merged into the app's tags in the same transaction. */
   tags?: Tag[];
@@ -60,6 +62,40 @@ export interface Page<T, C> {
 }
 
 export type TagWriteOutcome = 'done' | 'not-found' | 'too-many';
+
+/** One mutating call, as the audit log keeps it. `who` is absent when the caller was never established. */
+export interface AuditRecord {
+  /** Epoch milliseconds. */
+  time: number;
+  accountId?: string;
+  accessKeyId?: string;
+  principal?: string;
+  operation: string;
+  target?: string;
+  requestId: string;
+  /** `success`, or the error code the caller was given. */
+  outcome: string;
+}
+
+export interface AuditQuery {
+  accountId?: string;
+  /** Epoch milliseconds: only records at or after this time. */
+  since?: number;
+  limit: number;
+}
+
+/** Everything the admin API exports and imports: all state except shared secrets and the audit log. */
+export interface StateSnapshot {
+  /** Oldest first, so an import keeps ListPartnerApps' order. */
+  apps: { app: PartnerApp; tags: Tag[] }[];
+  idempotency: IdempotencyRecord[];
+  usedTokens: { tokenId: string; expiresAt: number }[];
+  /** App types whose next CreatePartnerApp is armed to fail. */
+  failingCreates: PartnerAppType[];
+}
+
+/** Which apps' next transition to fail: one app, or every app of a type (and the next one created). */
+export type FailureTarget = { arn: string } | { type: PartnerAppType };
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -90,6 +126,29 @@ export interface Store {
 
   /** Records a single-use token; false if it was used already. */
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean>;
+
+  /** Answers a trivial query; rejects when the database cannot be reached. */
+  ping(): Promise<void>;
+  /** How many apps are in each status, all accounts together (one grouped query, for metrics). */
+  countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>>;
+
+  /** Appends records to the audit log in one transaction. Nothing ever updates or deletes them. */
+  appendAudit(records: readonly AuditRecord[]): Promise<void>;
+  /** The newest `limit` records matching the query, newest first. */
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+
+  // Test support, reached only through the admin API.
+  /** Forgets every app, tag, idempotency record, single-use mark and armed failure; keeps shared secrets and the audit log. */
+  reset(): Promise<void>;
+  exportState(): Promise<StateSnapshot>;
+  /** Replaces all state with the snapshot in one transaction (quota usage is recomputed from it). */
+  importState(snapshot: StateSnapshot): Promise<void>;
+  /**
+   * Makes the next failable transition (Creating or Updating) of the target fail: one in progress
+   * fails when it completes, otherwise the next one started does. A type target also arms the next
+   * CreatePartnerApp of that type. Returns how many existing apps were armed.
+   */
+  armFailure(target: FailureTarget): Promise<number>;
 
   close(): Promise<void>;
 }
