@@ -2,13 +2,16 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 
-/** Who is calling, as established by auth/. */
+/** Who is calling, as established by auth/ from a verified signature. */
 export interface Caller {
   accountId: string;
+  /** From the signature's credential scope. */
   region: string;
   accessKeyId: string;
   /** The IAM-style principal ARN of the caller. */
   principal: string;
+  /** The IAM session name (an assumed role's session, else the user's name): the identity apps see with EnableIamSessionBasedIdentity. */
+  sessionName: string;
 }
 
 /** Everything an operation may use. No HTTP: operations are plain functions of input and context. */

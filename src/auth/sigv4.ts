@@ -1,0 +1,340 @@
+/**
+ * AWS Signature Version 4 verification of a raw request, in the header form (`Authorization`) and
+ * the query-string form (`X-Amz-Algorithm`, `X-Amz-Credential`, …), so that the API and the app
+ * gateway verify the same way. The canonical request, the derived signing key (cached by the
+ * library, bounded) and the HMAC all come from @smithy/signature-v4; this file reads the request,
+ * applies AWS's checks in AWS's order and wording, and compares signatures in constant time.
+ *
+ * The order, codes and messages are those of AWS's JSON-protocol front end (DynamoDB, Kinesis and
+ * the other `application/x-amz-json` services, SageMaker among them), which answers 400 to all of
+ * them, as recorded by the dynalite and kinesalite emulators against the live services:
+ *   1. no signature at all                → MissingAuthenticationTokenException
+ *   2. both forms, or a part missing      → InvalidSignatureException / IncompleteSignatureException
+ *   3. a date that is not ISO-8601 basic  → IncompleteSignatureException
+ *   4. outside the 15-minute clock skew   → InvalidSignatureException "Signature expired: …"
+ *   5. `host` not signed                  → InvalidSignatureException
+ *   6. another algorithm, a malformed credential → IncompleteSignatureException
+ *   7. a scope of the wrong region, service, terminator or date → InvalidSignatureException
+ *   8. an unknown access key              → UnrecognizedClientException
+ *   9. a signature that does not match    → InvalidSignatureException
+ *  10. a security token that does not match the key's → UnrecognizedClientException
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getPayloadHash, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
+import type { Caller } from '../operations/context.js';
+import { ServiceError } from '../protocol/errors.js';
+import type { AccessKey, Credentials } from './credentials.js';
+
+/** A request as it arrived, before anything was interpreted. */
+export interface RawRequest {
+  method: string;
+  /** The request target as received: path and query string, still percent-encoded. */
+  url: string;
+  /** Lower-case names; a repeated header as a list of its values (IncomingMessage.headersDistinct). */
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  body: Uint8Array;
+}
+
+export interface VerifyOptions {
+  /** Epoch ms to judge the signature's date against (default: now). */
+  now?: number;
+  /** The service the credential scope must name (default `sagemaker`). */
+  service?: string;
+}
+
+export const SIGNING_SERVICE = 'sagemaker';
+const CLOCK_SKEW_MS = 15 * 60_000;
+const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
+
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', 400, 'Missing Authentication Token');
+const incompleteSignature = (message: string) => new ServiceError('IncompleteSignatureException', 400, message);
+const invalidSignature = (message: string) => new ServiceError('InvalidSignatureException', 400, message);
+const unrecognizedClient = () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.');
+
+const ISO_BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const AUTHORIZATION_SEPARATORS = /[, ]/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const DECIMAL = /^\d+$/;
+const TRAILING_SLASHES = /\/+$/;
+const sha256 = Hash.bind(null, 'sha256');
+
+type Query = Record<string, string | string[]>;
+
+/** What the request claims about its signature, from the header or the query string. */
+interface SignatureClaim {
+  algorithm: string;
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  /** The signing time as sent, and whether it came from an HTTP `Date` header instead of X-Amz-Date. */
+  date: string;
+  httpDate: boolean;
+  securityToken?: string;
+  /** Query form only: how long the signature stays valid. */
+  expiresSeconds?: number;
+}
+
+/** The value of a header; a repeated one joined with commas, as SigV4 canonicalises it. */
+function headerValue(headers: RawRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  if (value === undefined || typeof value === 'string') return value;
+  return value.length === 1 ? value[0] : value.map((part) => part.trim()).join(',');
+}
+
+const decode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // Not valid percent-encoding: keep it as sent; the signature will not match.
+    return text;
+  }
+};
+
+/** The query string as name → value(s), decoded once, as the signer saw it before encoding. */
+function parseQuery(search: string): Query {
+  const query: Query = Object.create(null) as Query;
+  for (const pair of search.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = decode(equals < 0 ? pair : pair.slice(0, equals));
+    const value = equals < 0 ? '' : decode(pair.slice(equals + 1));
+    const existing = query[name];
+    query[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+function claimFromHeader(authorization: string, headers: RawRequest['headers']): SignatureClaim {
+  const [algorithm = '', ...parts] = authorization.trim().split(AUTHORIZATION_SEPARATORS);
+  const params: Record<string, string> = {};
+  for (const part of parts) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    if (equals < 0) throw incompleteSignature(`'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
+    params[part.slice(0, equals)] = part.slice(equals + 1);
+  }
+  const amzDate = headerValue(headers, 'x-amz-date');
+  const date = amzDate ?? headerValue(headers, 'date');
+  let problems = '';
+  for (const name of ['Credential', 'Signature', 'SignedHeaders']) {
+    if (!params[name]) problems += `Authorization header requires '${name}' parameter. `;
+  }
+  if (!date) problems += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (problems) throw incompleteSignature(`${problems}Authorization=${authorization}`);
+  return {
+    algorithm,
+    credential: params.Credential!,
+    signedHeaders: params.SignedHeaders!,
+    signature: params.Signature!,
+    date: date!,
+    httpDate: amzDate === undefined,
+    securityToken: headerValue(headers, 'x-amz-security-token'),
+  };
+}
+
+const QUERY_PARAMETERS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
+
+function claimFromQuery(query: Query): SignatureClaim {
+  let problems = '';
+  for (const name of QUERY_PARAMETERS) if (!single(query[name])) problems += `AWS query-string parameters must include '${name}'. `;
+  if (problems) throw incompleteSignature(`${problems}Re-examine the query-string parameters.`);
+  const expires = single(query['X-Amz-Expires']);
+  let expiresSeconds: number | undefined;
+  if (expires !== undefined) {
+    if (!DECIMAL.test(expires)) throw incompleteSignature(`X-Amz-Expires should be a number of seconds, got '${expires}'.`);
+    expiresSeconds = Number(expires);
+    if (expiresSeconds < 1 || expiresSeconds > MAX_EXPIRES_SECONDS) {
+      throw incompleteSignature(`X-Amz-Expires must be between 1 and ${MAX_EXPIRES_SECONDS} seconds (a week), got ${expires}.`);
+    }
+  }
+  return {
+    algorithm: single(query['X-Amz-Algorithm'])!,
+    credential: single(query['X-Amz-Credential'])!,
+    signedHeaders: single(query['X-Amz-SignedHeaders'])!,
+    signature: single(query['X-Amz-Signature'])!,
+    date: single(query['X-Amz-Date'])!,
+    httpDate: false,
+    securityToken: single(query['X-Amz-Security-Token']),
+    expiresSeconds,
+  };
+}
+
+/** Which form the request is signed in, and what it claims; the first two of AWS's checks. */
+function readClaim(headers: RawRequest['headers'], query: Query): SignatureClaim {
+  const authorization = headerValue(headers, 'authorization');
+  const presigned = 'X-Amz-Algorithm' in query;
+  if (presigned && authorization) throw invalidSignature("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  if (presigned) return claimFromQuery(query);
+  if (authorization?.trimStart().startsWith('AWS4-')) return claimFromHeader(authorization, headers);
+  throw missingAuthenticationToken();
+}
+
+/** `20150830T123600Z`, the form of X-Amz-Date and of every date in AWS's messages. */
+function isoBasic(epochMs: number): string {
+  const text = new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
+  return `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 13)}${text.slice(14, 16)}${text.slice(17, 19)}Z`;
+}
+
+function signingTime(claim: SignatureClaim): number {
+  let time = NaN;
+  if (claim.httpDate) {
+    time = Date.parse(claim.date);
+  } else {
+    const parts = ISO_BASIC_DATE.exec(claim.date);
+    if (parts) {
+      const [, year, month, day, hour, minute, second] = parts.map(Number) as number[];
+      time = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+      // Date.UTC rolls 20151332 over into the next year; AWS refuses it.
+      if (isoBasic(time) !== claim.date) time = NaN;
+    }
+  }
+  if (Number.isNaN(time)) throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${claim.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  return time;
+}
+
+const duration = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} sec`);
+
+/** Signed more than the allowed skew ago (or, presigned, longer ago than X-Amz-Expires), or in the future. */
+function checkClock(claim: SignatureClaim, signedAt: number, now: number): void {
+  const windowSeconds = claim.expiresSeconds ?? CLOCK_SKEW_MS / 1000;
+  const earliest = now - windowSeconds * 1000;
+  if (signedAt < earliest) {
+    throw invalidSignature(`Signature expired: ${isoBasic(signedAt)} is now earlier than ${isoBasic(earliest)} (${isoBasic(now)} - ${duration(windowSeconds)}.)`);
+  }
+  const latest = now + CLOCK_SKEW_MS;
+  if (signedAt > latest) {
+    throw invalidSignature(`Signature not yet current: ${isoBasic(signedAt)} is still later than ${isoBasic(latest)} (${isoBasic(now)} + ${duration(CLOCK_SKEW_MS / 1000)}.)`);
+  }
+}
+
+interface Scope {
+  accessKeyId: string;
+  region: string;
+}
+
+/** `<access key>/<yyyymmdd>/<region>/<service>/aws4_request`, checked against the request. */
+function readScope(credential: string, signedAt: number, service: string): Scope {
+  const parts = credential.replace(TRAILING_SLASHES, '').split('/');
+  if (parts.length !== 5) {
+    throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  }
+  const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
+  const longDate = isoBasic(signedAt);
+  const problems: string[] = [];
+  if (!REGION.test(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
+  if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
+  if (terminator !== 'aws4_request') problems.push(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
+  if (date !== longDate.slice(0, 8)) {
+    problems.push(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${longDate.slice(0, 8)}', from '${longDate}'.`);
+  }
+  if (problems.length > 0) throw invalidSignature(problems.join(' '));
+  return { accessKeyId, region };
+}
+
+/**
+ * The signature the key would have made: the library builds the canonical request and the
+ * string to sign, derives (or finds in its cache) the signing key and computes the HMAC.
+ */
+class SignatureCalculator extends SignatureV4 {
+  constructor(key: AccessKey) {
+    // Region and service are given with each calculation; these are only the library's defaults.
+    super({
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+      region: 'us-east-1',
+      service: SIGNING_SERVICE,
+      sha256,
+      applyChecksum: false,
+    });
+  }
+
+  async calculate(request: HttpRequest, signedHeaders: ReadonlySet<string>, payloadHash: string, signedAt: Date, region: string, service: string): Promise<string> {
+    const { longDate, shortDate } = this.formatDate(signedAt);
+    const canonicalHeaders = getCanonicalHeaders(request, undefined, signedHeaders as Set<string>);
+    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    const stringToSign = await this.createStringToSign(longDate, createScope(shortDate, region, service), canonicalRequest, ALGORITHM_IDENTIFIER);
+    return this.sign(stringToSign, { signingDate: signedAt, signingRegion: region, signingService: service });
+  }
+}
+
+/** One calculator per access key, living as long as the key's entry (the credentials never change at run time). */
+const calculators = new WeakMap<AccessKey, SignatureCalculator>();
+
+function calculatorFor(key: AccessKey): SignatureCalculator {
+  let calculator = calculators.get(key);
+  if (!calculator) calculators.set(key, (calculator = new SignatureCalculator(key)));
+  return calculator;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The body's SHA-256 as the signature covers it. A client may say it signed the payload unsigned
+ * (UNSIGNED-PAYLOAD); a hash it declares must be the body's, or the body was changed in transit.
+ */
+async function payloadHashOf(request: RawRequest): Promise<string> {
+  const declared = headerValue(request.headers, 'x-amz-content-sha256');
+  if (declared === UNSIGNED_PAYLOAD) return declared;
+  const actual = await getPayloadHash(new HttpRequest({ body: request.body }), sha256);
+  if (declared !== undefined && declared !== actual) throw invalidSignature(SIGNATURE_MISMATCH);
+  return actual;
+}
+
+/**
+ * Verifies the request's SigV4 signature against the credentials and says who is calling, or
+ * throws the ServiceError AWS would answer with.
+ */
+export async function verifyRequest(request: RawRequest, credentials: Credentials, options: VerifyOptions = {}): Promise<Caller> {
+  const now = options.now ?? Date.now();
+  const service = options.service ?? SIGNING_SERVICE;
+  const queryStart = request.url.indexOf('?');
+  const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  const query = parseQuery(queryStart < 0 ? '' : request.url.slice(queryStart + 1));
+
+  const claim = readClaim(request.headers, query);
+  const signedAt = signingTime(claim);
+  checkClock(claim, signedAt, now);
+  const signedHeaders = new Set(claim.signedHeaders.toLowerCase().split(';'));
+  if (!signedHeaders.has('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
+    throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
+  }
+  const scope = readScope(claim.credential, signedAt, service);
+  const key = credentials.get(scope.accessKeyId);
+  if (!key) throw unrecognizedClient();
+
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = headerValue(request.headers, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  // The path stays as received: the client signed its encoded path, encoded once more (SigV4's double encoding).
+  const canonical = new HttpRequest({ method: request.method, path, query, headers });
+  const expected = await calculatorFor(key).calculate(canonical, signedHeaders, await payloadHashOf(request), new Date(signedAt), scope.region, service);
+  if (!sameSecret(claim.signature, expected)) throw invalidSignature(SIGNATURE_MISMATCH);
+
+  const token = claim.securityToken;
+  const tokenMatches = key.sessionToken === undefined ? token === undefined : token !== undefined && sameSecret(token, key.sessionToken);
+  if (!tokenMatches) throw unrecognizedClient();
+
+  return { accountId: key.accountId, region: scope.region, accessKeyId: key.accessKeyId, principal: key.principal, sessionName: key.sessionName };
+}
+
+/** The raw request of a Node request whose body has been read. */
+export const rawRequestOf = (req: IncomingMessage, body: Uint8Array): RawRequest => ({
+  method: req.method ?? 'GET',
+  url: req.url ?? '/',
+  headers: req.headersDistinct,
+  body,
+});
