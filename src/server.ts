@@ -69,8 +69,9 @@ export async function createServer(config: Config, logger: Logger = createLogger
       error = internalFailure();
     }
     const serviceError = error as ServiceError;
-    // A refused body was not read: the connection cannot carry another request.
-    writeError(res, requestId, serviceError, serviceError.statusCode === 413 ? { Connection: 'close' } : undefined);
+    // A body refused (too large, or for an unknown operation) before it was all received is not
+    // read on to find where the next request starts: the connection is closed instead.
+    writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' });
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {

@@ -14,6 +14,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { testConfig, type Config } from '../../src/config.js';
+import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type PartnerplaneServer } from '../../src/server.js';
 
 export interface Credentials {
@@ -46,11 +47,12 @@ export function tempDir(prefix = 'partnerplane-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/** `logger` lets a test read what the server logs (by default tests log nothing). */
+export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const databaseUrl = overrides.databaseUrl ?? process.env.PARTNERPLANE_TEST_DATABASE_URL;
   const config = testConfig({ ...FAST_LIFECYCLE, dataDir, databaseUrl, ...overrides });
-  const server = await createServer(config);
+  const server = await createServer(config, options.logger);
   const url = await server.listen();
   const clients: SageMakerClient[] = [];
   return {
@@ -116,7 +118,7 @@ export async function rawRequest(url: string, target: string | null, options: Ra
   const response = await fetch(`${url}${request.path}`, {
     method: request.method,
     headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host')),
-    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : (request.body as string | Buffer),
+    body: request.method === 'GET' || request.method === 'HEAD' ? undefined : (request.body as string | Uint8Array<ArrayBuffer>),
   });
   const text = await response.text();
   let json: unknown;
