@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `partnerplane` command. */
 import { Command, Option } from 'commander';
+import { registerAppsCommands } from './cli/apps.js';
 import { ConfigError, loadConfig, SETTINGS, type Config } from './config.js';
 import { createServer } from './server.js';
 
@@ -38,5 +39,7 @@ serve.action(async (options: Record<string, string>) => {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 });
+
+registerAppsCommands(program);
 
 await program.parseAsync();
