@@ -26,6 +26,8 @@ export interface Config {
   failUpdate?: RegExp;
   maxBodyBytes: number;
   logLevel: string;
+  /** Enables the admin API, which accepts only this bearer token. */
+  adminToken?: string;
   /** Real backends by app type; types not listed are served by the gateway's built-in app. */
   appUpstreams?: Partial<Record<PartnerAppType, URL>>;
 }
@@ -58,6 +60,15 @@ const databaseUrl: Parser<string> = (value, name) => {
 const logLevel: Parser<string> = (value, name) => {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(value)) throw new ConfigError(`${name} must be one of ${levels.join(', ')}, got '${value}'`);
+  return value;
+};
+
+const ADMIN_TOKEN_MIN_LENGTH = 16;
+const adminToken: Parser<string> = (value, name) => {
+  // Ends up in an Authorization header: printable ASCII without spaces.
+  if (value.length < ADMIN_TOKEN_MIN_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError(`${name} must be at least ${ADMIN_TOKEN_MIN_LENGTH} printable characters without spaces`);
+  }
   return value;
 };
 
@@ -113,6 +124,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'failUpdate', flag: '--fail-update', env: 'PARTNERPLANE_FAIL_UPDATE', parse: regex, description: 'Failure injection: updates of apps whose Name matches this regular expression end as `UpdateFailed`.' }),
   setting({ key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'PARTNERPLANE_MAX_BODY_BYTES', defaultText: '1048576', parse: integer(1024), description: 'Largest request body accepted; larger ones get 413 without being read.' }),
   setting({ key: 'logLevel', flag: '--log-level', env: 'PARTNERPLANE_LOG_LEVEL', defaultText: 'info', parse: logLevel, description: 'pino log level (`silent` turns logging off).' }),
+  setting({ key: 'adminToken', flag: '--admin-token', env: 'PARTNERPLANE_ADMIN_TOKEN', parse: adminToken, description: 'Enables the admin API (`/admin/…`, for tests) behind this bearer token of at least 16 characters; without it there is no admin API.' }),
   setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),
 ];
 

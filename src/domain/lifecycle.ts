@@ -78,6 +78,8 @@ export class Reconciler {
     private readonly lifecycle: LifecycleSettings,
     private readonly pollIntervalMs: number,
     private readonly logger: Logger,
+    /** Told how late (ms after its due time) each transition is applied, for the metrics. */
+    private readonly observeLag: (lateByMs: number) => void = () => {},
   ) {}
 
   start(): void {
@@ -128,7 +130,10 @@ export class Reconciler {
     let done: number;
     do {
       const now = Date.now();
-      done = await this.store.runDueTransitions(now, BATCH, (app) => advance(app, now, this.lifecycle));
+      done = await this.store.runDueTransitions(now, BATCH, (app) => {
+        this.observeLag(now - app.dueAt!);
+        return advance(app, now, this.lifecycle);
+      });
     } while (done === BATCH && !this.stopped);
     const now = Date.now();
     if (now - this.lastPurge >= PURGE_EVERY_MS) {

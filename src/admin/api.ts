@@ -1,0 +1,184 @@
+/**
+ * The admin API, for tests: reset all state, change lifecycle delays at runtime, force transitions
+ * to fail, export and import all state. It exists only when the server is given an admin token,
+ * and every request must carry that token as `Authorization: Bearer <token>`.
+ *
+ *   POST /admin/reset                     forget all state (not the audit log); delays back to configured
+ *   GET  /admin/lifecycle                 the current create/update/delete delays
+ *   PUT  /admin/lifecycle                 {"createDelayMs"?, "updateDelayMs"?, "deleteDelayMs"?}
+ *   POST /admin/failures                  {"arn"} or {"type"}: the next Creating/Updating fails
+ *   GET  /admin/state                     export (see state.ts for the format)
+ *   PUT  /admin/state                     import: replaces all state
+ *
+ * Changes are audited like mutating API calls, under the principal `admin`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config.js';
+import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
+import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
+import { parseJsonBody, readBody } from '../protocol/awsJson.js';
+import { ServiceError, validationError } from '../protocol/errors.js';
+import { writeError, writeJson } from '../protocol/serialize.js';
+import type { AuditRecord, FailureTarget, Store } from '../store/store.js';
+import { snapshotFrom, stateDocument } from './state.js';
+
+export const ADMIN_PATH = '/admin';
+
+/** A state export can be far larger than any API request. */
+const ADMIN_MAX_BODY_BYTES = 256 * 1024 * 1024;
+const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
+const ADMIN_PRINCIPAL = 'admin';
+
+const DELAY_SETTINGS = ['createDelayMs', 'updateDelayMs', 'deleteDelayMs'] as const;
+type Delays = Pick<Config, (typeof DELAY_SETTINGS)[number]>;
+
+export interface AdminOptions {
+  token: string;
+  store: Store;
+  /** The server's live settings: the admin API changes their lifecycle delays in place. */
+  config: Config;
+  audit: AuditLog;
+  /** Tells the reconciler that imported apps may have transitions due. */
+  wakeReconciler(): void;
+}
+
+const unauthorized = () => new ServiceError('UnauthorizedException', 401, 'The admin API needs an Authorization: Bearer <admin token> header.');
+const forbidden = () => new ServiceError('AccessDeniedException', 403, 'The admin token is not valid.');
+const noRoute = (method: string, path: string) => new ServiceError('NotFoundException', 404, `No admin route for ${method} ${path}.`);
+const wrongMethod = (path: string, allowed: string[]) => new ServiceError('MethodNotAllowedException', 405, `${path} accepts ${allowed.join(', ')}.`);
+
+interface Route {
+  /** The audit log's operation name; absent for reads, which are not audited. */
+  audited?: string;
+  /** What the audit record names as the target, when it is more than the route. */
+  targetOf?(body: unknown): string | undefined;
+  handle(body: unknown): Promise<object>;
+}
+
+const delaysOf = (config: Config): Delays => ({ createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs });
+
+export function createAdminApi(options: AdminOptions) {
+  const { store, config, audit } = options;
+  const configuredDelays = delaysOf(config);
+  // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
+  const digest = (token: string) => createHash('sha256').update(token).digest();
+  const expected = digest(options.token);
+
+  function authenticate(header: string | undefined): void {
+    const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+    if (presented === undefined) throw unauthorized();
+    if (!timingSafeEqual(digest(presented), expected)) throw forbidden();
+  }
+
+  function setDelays(body: unknown): object {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('The body must be a JSON object of delays.');
+    const given = body as Record<string, unknown>;
+    const unknown = Object.keys(given).filter((key) => !(DELAY_SETTINGS as readonly string[]).includes(key));
+    if (unknown.length > 0) throw validationError(`Unknown setting ${unknown.join(', ')}; the delays are ${DELAY_SETTINGS.join(', ')}.`);
+    for (const key of DELAY_SETTINGS) {
+      const value = given[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_DELAY_MS) {
+        throw validationError(`${key} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`);
+      }
+    }
+    // Checked in full before any is applied, so a bad request changes nothing.
+    for (const key of DELAY_SETTINGS) if (given[key] !== undefined) config[key] = given[key] as number;
+    return delaysOf(config);
+  }
+
+  async function armFailure(body: unknown): Promise<object> {
+    const given = (body ?? {}) as Record<string, unknown>;
+    const keys = typeof body === 'object' && body !== null ? Object.keys(given) : [];
+    if (keys.length !== 1 || (keys[0] !== 'arn' && keys[0] !== 'type') || typeof given[keys[0]] !== 'string') {
+      throw validationError('The body must be {"arn": "<app ARN>"} or {"type": "<app type>"}.');
+    }
+    let target: FailureTarget;
+    if (keys[0] === 'type') {
+      const type = given.type as string;
+      if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`type must be one of ${APP_TYPES.join(', ')}.`);
+      target = { type: type as PartnerAppType };
+    } else {
+      target = { arn: given.arn as string };
+    }
+    const armedApps = await store.armFailure(target);
+    if ('arn' in target && armedApps === 0) {
+      throw new ServiceError('ResourceNotFound', 404, `No app ${target.arn} with a transition that can fail (it does not exist, or is Deleting or Deleted).`);
+    }
+    return 'type' in target ? { armedApps, nextCreateFails: true } : { armedApps };
+  }
+
+  const routes: Record<string, Record<string, Route>> = {
+    '/admin/reset': {
+      POST: {
+        audited: 'AdminReset',
+        async handle() {
+          await store.reset();
+          Object.assign(config, configuredDelays);
+          return { reset: true, lifecycle: delaysOf(config) };
+        },
+      },
+    },
+    '/admin/lifecycle': {
+      GET: { handle: async () => delaysOf(config) },
+      PUT: { audited: 'AdminSetLifecycleDelays', handle: async (body) => setDelays(body) },
+    },
+    '/admin/failures': {
+      POST: {
+        audited: 'AdminForceFailure',
+        targetOf: (body) => {
+          const { arn, type } = (body ?? {}) as Record<string, unknown>;
+          return typeof arn === 'string' ? arn : typeof type === 'string' ? `type:${type}` : undefined;
+        },
+        handle: armFailure,
+      },
+    },
+    '/admin/state': {
+      GET: { handle: async () => stateDocument(await store.exportState(), Date.now()) },
+      PUT: {
+        audited: 'AdminImportState',
+        async handle(body) {
+          const snapshot = snapshotFrom(body);
+          await store.importState(snapshot);
+          options.wakeReconciler();
+          return {
+            imported: {
+              apps: snapshot.apps.length,
+              idempotencyRecords: snapshot.idempotency.length,
+              usedTokens: snapshot.usedTokens.length,
+              failingCreates: snapshot.failingCreates.length,
+            },
+          };
+        },
+      },
+    },
+  };
+
+  /** Answers a request under ADMIN_PATH; throws ServiceError (or anything unexpected) for the server to write. */
+  return async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const route = routes[path]?.[method];
+    let principal: string | undefined;
+    let target = path;
+    const auditRecord = (operation: string, outcome: string): AuditRecord => ({ time: Date.now(), principal, operation, target, requestId, outcome });
+    let result: object;
+    try {
+      authenticate(req.headers.authorization);
+      principal = ADMIN_PRINCIPAL;
+      if (!route) throw routes[path] ? wrongMethod(path, Object.keys(routes[path]!)) : noRoute(method, path);
+      const body = parseJsonBody(await readBody(req, ADMIN_MAX_BODY_BYTES));
+      target = route.targetOf?.(body) ?? path;
+      result = await route.handle(body);
+    } catch (error) {
+      if (route?.audited) await audit.append(auditRecord(route.audited, error instanceof ServiceError ? error.code : 'InternalFailure'));
+      if (error instanceof ServiceError && error.statusCode === 401) {
+        writeError(res, requestId, error, { 'WWW-Authenticate': 'Bearer realm="partnerplane-admin"' });
+        return;
+      }
+      throw error;
+    }
+    if (route.audited) await audit.append(auditRecord(route.audited, AUDIT_SUCCESS));
+    writeJson(res, requestId, 200, JSON.stringify(result), { 'Content-Type': 'application/json' });
+  };
+}
