@@ -4,14 +4,15 @@
  * checks of the errors the real SDK raises.
  */
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   CreatePartnerAppCommand,
   DescribePartnerAppCommand,
   type CreatePartnerAppCommandInput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { waitForStatus, type Credentials, type TestServer } from '../helpers/server.js';
+import type { TestAccount } from '../helpers/credentials.js';
+import { waitForStatus, type TestServer } from '../helpers/server.js';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/PartnerAppRole';
 export const IDC_INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
@@ -25,28 +26,22 @@ export function createInput(overrides: Partial<CreatePartnerAppCommandInput> = {
   return { Name: uniqueName(), Type: 'comet', ExecutionRoleArn: ROLE_ARN, Tier: 'small', AuthType: 'IAM', ...overrides };
 }
 
-/** Credentials of an account of its own: an access key of twelve digits is the account id. */
-export function newAccount(): Credentials & { accountId: string } {
-  const accountId = String(randomInt(100_000_000_000, 999_999_999_999));
-  return { accountId, accessKeyId: accountId, secretAccessKey: 'test' };
-}
-
-/** An SDK client of a fresh account. */
-export function accountClient(server: TestServer, region = 'us-east-1'): SageMakerClient & { accountId: string } {
-  const account = newAccount();
-  return Object.assign(server.client({ credentials: account, region }), { accountId: account.accountId });
+/** An SDK client of an account of its own (from the test server's credentials file), in `region`. */
+export function accountClient(server: TestServer, region = 'us-east-1'): SageMakerClient & { account: TestAccount } {
+  const account = server.newAccount();
+  return Object.assign(server.client({ credentials: account, region }), { account });
 }
 
 /** An ARN of the caller's shape that names no app. */
 export const missingArn = (accountId = '000000000000', region = 'us-east-1') =>
   `arn:aws:sagemaker:${region}:${accountId}:partner-app/app-${'Z'.repeat(12)}`;
 
-export async function describe(client: SageMakerClient, Arn: string, IncludeAvailableUpgrade?: boolean) {
+export async function describeApp(client: SageMakerClient, Arn: string, IncludeAvailableUpgrade?: boolean) {
   return client.send(new DescribePartnerAppCommand({ Arn, IncludeAvailableUpgrade }));
 }
 
 export function waitFor(client: SageMakerClient, Arn: string, ...statuses: string[]): Promise<string> {
-  return waitForStatus(() => describe(client, Arn), statuses);
+  return waitForStatus(() => describeApp(client, Arn), statuses);
 }
 
 /** Creates an app and waits until it is Available. */

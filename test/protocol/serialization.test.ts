@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ListPartnerAppsCommand, ListTagsCommand } from '@aws-sdk/client-sagemaker';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
-import { createInput, describe as describeApp, ROLE_ARN } from '../operations/support.js';
+import { createInput, describeApp, ROLE_ARN } from '../operations/support.js';
 
 let server: TestServer;
 before(async () => {
