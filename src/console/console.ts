@@ -1,0 +1,244 @@
+/**
+ * The web console under /console: server-rendered pages, one small script, and two endpoints the
+ * script calls — the table rows (HTML, rendered here like the page) and the API operations the
+ * console offers. Every operation runs through the server's own pipeline (`invoke`: validation,
+ * authorization, the operation), with the signed-in key as the caller, so the console can do
+ * exactly what the API lets that key do and shows the API's own error messages.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessKey } from '../auth/credentials.js';
+import type { PartnerAppStatus } from '../domain/partnerApp.js';
+import type { Logger } from '../observability/logger.js';
+import type { Caller } from '../operations/context.js';
+import { parseJsonBody, readBody } from '../protocol/awsJson.js';
+import { ServiceError } from '../protocol/errors.js';
+import { writeResult } from '../protocol/serialize.js';
+import type { SafeHtml } from './html.js';
+import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
+import { constantTimeEqual, readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
+
+/** What the console needs to know about an access key: the credential store's entry. */
+export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principal' | 'sessionName'>;
+
+export interface ConsoleDependencies {
+  /** The API pipeline after authentication: validation, authorization, the operation. */
+  invoke(operation: string, input: unknown, caller: Caller, requestId: string): Promise<object>;
+  lookupCredential(accessKeyId: string): ConsoleCredential | undefined;
+  /** Signs session cookies; the same for every replica. */
+  sessionKey: string;
+  /** Cookies marked Secure: the console is reached over https. */
+  secureCookies(): boolean;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+
+export const CONSOLE_PATH = '/console';
+
+/** The operations the page calls; anything else is not the console's business. */
+const CONSOLE_OPERATIONS = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'CreatePartnerAppPresignedUrl']);
+
+const DEFAULT_REGION = 'us-east-1';
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Pages of ListPartnerApps read for the table; bounds the work of one poll. */
+const MAX_LIST_PAGES = 20;
+const SIGN_IN_BODY_LIMIT = 8 * 1024;
+
+const STATIC_DIR = new URL('../../src/console/static/', import.meta.url); // the same from src/ and dist/
+const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
+  'console.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('console.js', STATIC_DIR)) },
+  'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('console.css', STATIC_DIR)) },
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+const notSignedIn = () => new ServiceError('NotSignedIn', 401, 'The console session has ended; sign in again.');
+const forbidden = (message: string) => new ServiceError('InvalidConsoleRequest', 403, message);
+const notFound = (path: string) => new ServiceError('NotFound', 404, `No console page at ${path}.`);
+
+function send(res: ServerResponse, requestId: string, status: number, body: string | Buffer, headers: Record<string, string>): void {
+  res.writeHead(status, { 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId, ...SECURITY_HEADERS, ...headers });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+const sendHtml = (res: ServerResponse, requestId: string, status: number, page: SafeHtml, headers: Record<string, string> = {}) =>
+  send(res, requestId, status, page.text, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+
+function regionOf(url: URL): string {
+  const region = url.searchParams.get('region') ?? DEFAULT_REGION;
+  if (!REGION.test(region)) throw new ServiceError('InvalidConsoleRequest', 400, 'The region parameter is not a region name such as us-east-1.');
+  return region;
+}
+
+/**
+ * A browser names the page a POST comes from; it must be this console's own origin. (Requests
+ * with no Origin do not come from a browser, so no other site can have forged them.)
+ */
+function assertSameOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== req.headers.host) throw forbidden('Console requests must come from the console itself.');
+}
+
+export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
+  const signer = new SessionSigner(deps.sessionKey);
+  const cookie = (value: string, maxAgeSeconds: number) => sessionCookie(value, { secure: deps.secureCookies(), maxAgeSeconds });
+
+  /**
+   * The check of every API request: the key exists, the secret is its secret and, for temporary
+   * credentials, the session token is theirs.
+   */
+  function authenticate(accessKeyId: string, secretAccessKey: string, sessionToken: string): ConsoleCredential | undefined {
+    const credential = deps.lookupCredential(accessKeyId);
+    // Compare even for an unknown key, so the answer takes as long either way.
+    const secretMatches = constantTimeEqual(secretAccessKey, credential?.secretAccessKey ?? '\0no such key');
+    const tokenMatches = constantTimeEqual(sessionToken, credential?.sessionToken ?? '');
+    return credential && secretMatches && tokenMatches ? credential : undefined;
+  }
+
+  /** The signed-in identity, as long as the key still exists with the secret it signed in with. */
+  function sessionOf(req: IncomingMessage): { session: ConsoleSession; credential: ConsoleCredential } | undefined {
+    const value = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const session = value === undefined ? undefined : signer.read(value);
+    const credential = session && deps.lookupCredential(session.accessKeyId);
+    if (!session || !credential || !constantTimeEqual(signer.fingerprint(credential), session.secretFingerprint)) return undefined;
+    return { session, credential };
+  }
+
+  function requireSession(req: IncomingMessage, options: { mutating: boolean }) {
+    const signedIn = sessionOf(req);
+    if (!signedIn) throw notSignedIn();
+    if (options.mutating) {
+      assertSameOrigin(req);
+      if (!signer.csrfMatches(signedIn.session, req.headers['x-csrf-token'] as string | undefined)) {
+        throw forbidden('The request is missing the console page\'s CSRF token; reload the page.');
+      }
+    }
+    return signedIn;
+  }
+
+  const callerFor = (credential: ConsoleCredential, region: string): Caller => ({
+    accountId: credential.accountId,
+    region,
+    accessKeyId: credential.accessKeyId,
+    principal: credential.principal,
+    sessionName: credential.sessionName,
+  });
+
+  async function listRows(caller: Caller, requestId: string): Promise<AppRow[]> {
+    const summaries: { Arn: string }[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const output = (await deps.invoke('ListPartnerApps', { MaxResults: 100, ...(nextToken && { NextToken: nextToken }) }, caller, requestId)) as { Summaries: { Arn: string }[]; NextToken?: string };
+      summaries.push(...output.Summaries);
+      nextToken = output.NextToken;
+      if (!nextToken) break;
+    }
+    const described = await Promise.all(
+      summaries.map(({ Arn }) =>
+        deps.invoke('DescribePartnerApp', { Arn }, caller, requestId).then(
+          (app) => toRow(app as DescribedApp),
+          // Forgotten between the list and the describe: no longer there to show.
+          (error: unknown) => {
+            if (error instanceof ServiceError && error.code === 'ResourceNotFound') return undefined;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return described.filter((row): row is AppRow => row !== undefined);
+  }
+
+  async function signIn(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    assertSameOrigin(req);
+    const form = new URLSearchParams((await readBody(req, Math.min(SIGN_IN_BODY_LIMIT, deps.maxBodyBytes))).toString('utf8'));
+    const accessKeyId = form.get('accessKeyId')?.trim() ?? '';
+    const secretAccessKey = form.get('secretAccessKey') ?? '';
+    const credential = authenticate(accessKeyId, secretAccessKey, form.get('sessionToken')?.trim() ?? '');
+    if (!credential) {
+      deps.logger.info({ requestId, accessKeyId }, 'console sign-in refused');
+      sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.' }));
+      return;
+    }
+    deps.logger.info({ requestId, accessKeyId, accountId: credential.accountId }, 'console sign-in');
+    // 303: the browser follows with a GET, so reloading the page never re-sends the secret.
+    send(res, requestId, 303, '', { Location: CONSOLE_PATH, 'Set-Cookie': cookie(signer.issue(credential), SESSION_TTL_MS / 1000), 'Cache-Control': 'no-store' });
+  }
+
+  async function callOperation(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, operation: string): Promise<void> {
+    if (!CONSOLE_OPERATIONS.has(operation)) throw notFound(url.pathname);
+    const { credential } = requireSession(req, { mutating: true });
+    const input = parseJsonBody(await readBody(req, deps.maxBodyBytes));
+    writeResult(res, requestId, await deps.invoke(operation, input, callerFor(credential, regionOf(url)), requestId));
+  }
+
+  return async (req, res, requestId) => {
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+
+    if (method === 'GET' && path === CONSOLE_PATH) {
+      const signedIn = sessionOf(req);
+      if (!signedIn) return sendHtml(res, requestId, 200, signInPage());
+      const region = regionOf(url);
+      const { session, credential } = signedIn;
+      const apps = await listRows(callerFor(credential, region), requestId);
+      return sendHtml(res, requestId, 200, appsPage({ identity: credential, region, apps, csrfToken: signer.csrfToken(session) }));
+    }
+    if (method === 'GET' && path === `${CONSOLE_PATH}/rows`) {
+      const { credential } = requireSession(req, { mutating: false });
+      return sendHtml(res, requestId, 200, appRows(await listRows(callerFor(credential, regionOf(url)), requestId)));
+    }
+    if (method === 'GET' && path.startsWith(`${CONSOLE_PATH}/static/`)) {
+      const file = STATIC_FILES[path.slice(`${CONSOLE_PATH}/static/`.length)];
+      if (!file) throw notFound(path);
+      return send(res, requestId, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
+    }
+    if (method === 'POST' && path === `${CONSOLE_PATH}/sign-in`) return signIn(req, res, requestId);
+    if (method === 'POST' && path === `${CONSOLE_PATH}/sign-out`) {
+      requireSession(req, { mutating: true });
+      return send(res, requestId, 204, '', { 'Set-Cookie': cookie('', 0) });
+    }
+    if (method === 'POST' && path.startsWith(`${CONSOLE_PATH}/api/`)) {
+      return callOperation(req, res, requestId, url, path.slice(`${CONSOLE_PATH}/api/`.length));
+    }
+    throw notFound(path);
+  };
+}
+
+interface DescribedApp {
+  Arn: string;
+  Name: string;
+  Type: string;
+  Tier: string;
+  Status: PartnerAppStatus;
+  Version: string;
+  CreationTime: number;
+  MaintenanceConfig?: { MaintenanceWindowStart?: string };
+  Error?: { Code: string; Reason: string };
+}
+
+/** DescribePartnerApp's output (timestamps in epoch seconds, as on the wire) as a table row. */
+const toRow = (app: DescribedApp): AppRow => ({
+  arn: app.Arn,
+  name: app.Name,
+  type: app.Type,
+  tier: app.Tier,
+  status: app.Status,
+  version: app.Version,
+  creationTime: app.CreationTime * 1000,
+  maintenanceWindowStart: app.MaintenanceConfig?.MaintenanceWindowStart,
+  error: app.Error && `${app.Error.Code}: ${app.Error.Reason}`,
+});
