@@ -11,7 +11,8 @@ import { callerFromHeaders } from './auth/caller.js';
 import type { Config } from './config.js';
 import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
-import { Gateway } from './gateway/gateway.js';
+import { loadCredentials } from './auth/credentials.js';
+import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { OperationContext } from './operations/context.js';
@@ -58,9 +59,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     logger,
     secret: gatewaySecret,
     publicUrl: () => publicUrl,
-    verifySignedRequest: async () => {
-      throw new ServiceError('UnrecognizedClientException', 403, 'Signed gateway requests are not supported yet.');
-    },
+    credentials: loadCredentials(config, [...Object.keys(operations).map((name) => `sagemaker:${name}`), CALL_PARTNER_APP_API_ACTION]),
   });
 
   function fail(res: ServerResponse, requestId: string, error: unknown): void {

@@ -12,18 +12,18 @@
  * for signed requests.
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { assertAllowed, type Credentials } from '../auth/credentials.js';
+import { rawRequestOf, verifyRequest } from '../auth/sigv4.js';
 import type { Config } from '../config.js';
 import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import type { Logger } from '../observability/logger.js';
-import type { Caller } from '../operations/context.js';
 import { readBody } from '../protocol/awsJson.js';
-import { ServiceError } from '../protocol/errors.js';
+import { accessDenied, ServiceError } from '../protocol/errors.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
-import { forwardedIdentity } from './identity.js';
 import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
 import { endToEndHeaders, UpstreamProxy, type UpstreamFailure } from './proxy.js';
-import { gatewayPath, signSession, verifySession, verifyToken, type GatewaySession } from './tokens.js';
+import { gatewayPath, signSession, verifySession, verifyToken, type GatewayIdentity, type GatewaySession } from './tokens.js';
 
 export const SESSION_COOKIE = 'partnerplane_session';
 
@@ -36,6 +36,8 @@ export const IDENTITY_HEADERS = {
 } as const;
 
 const CALL_PARTNER_APP_API = 'SageMaker.CallPartnerAppApi';
+/** The IAM action a signed gateway request needs; credentials files may name it in allowedActions. */
+export const CALL_PARTNER_APP_API_ACTION = 'sagemaker:CallPartnerAppApi';
 const APP_SERVER_ARN_HEADER = 'x-sagemaker-partner-app-server-arn';
 const APP_AUTHORIZATION_HEADER = 'x-amz-partner-app-authorization';
 /** The signed request's own credentials; the backend gets the app's Authorization instead. */
@@ -58,9 +60,6 @@ export class GatewayRefusal extends ServiceError {
 
 const denied = (title: string, message: string, headers?: Record<string, string>) => new GatewayRefusal('AccessDeniedException', 403, title, message, headers);
 
-/** Verifies a SigV4-signed request (its headers, path, query and body) and says who signed it. */
-export type SignedRequestVerifier = (req: IncomingMessage, body: Buffer) => Promise<Caller>;
-
 export interface GatewayOptions {
   store: Store;
   config: Config;
@@ -69,15 +68,23 @@ export interface GatewayOptions {
   secret: string;
   /** This server's externally reachable base URL (known once it listens). */
   publicUrl: () => string;
-  verifySignedRequest: SignedRequestVerifier;
+  /** The keys that may sign requests, as for the API. */
+  credentials: Credentials;
 }
 
 /** Who a request that got through is, and how it proved it. */
 interface Admission {
   app: PartnerApp;
-  principal: string;
+  who: GatewayIdentity;
   via: BuiltInAppView['via'];
 }
+
+/**
+ * The identity an app is told about: with EnableIamSessionBasedIdentity the app tells apart the
+ * people behind one role by their IAM session name, otherwise it sees the principal.
+ */
+export const forwardedIdentity = (app: PartnerApp, who: GatewayIdentity): string =>
+  app.settings.EnableIamSessionBasedIdentity ? who.sessionName : who.principal;
 
 export class Gateway {
   private readonly proxy = new UpstreamProxy();
@@ -140,7 +147,7 @@ export class Gateway {
     if (!(await this.options.store.consumeOnce(token.id, token.expiresAt))) {
       throw denied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
     }
-    const session: GatewaySession = { arn: app.arn, principal: token.principal, expiresAt: Date.now() + token.sessionSeconds * 1000 };
+    const session: GatewaySession = { arn: app.arn, principal: token.principal, sessionName: token.sessionName, expiresAt: Date.now() + token.sessionSeconds * 1000 };
     res.writeHead(302, {
       Location: landing,
       'Set-Cookie': this.sessionCookie(appId, signSession(this.options.secret, session), token.sessionSeconds),
@@ -169,12 +176,12 @@ export class Gateway {
     if (Date.now() >= session.expiresAt) {
       throw denied('Session expired', `The session ended at ${new Date(session.expiresAt).toISOString()}. ${signIn}`, clearCookie);
     }
-    return { app: await this.availableApp(session.arn), principal: session.principal, via: 'session' };
+    return { app: await this.availableApp(session.arn), who: session, via: 'session' };
   }
 
   /** A request signed the way the SageMaker Python SDK's PartnerAppAuthProvider signs them. */
   private async admitSigned(req: IncomingMessage, body: Buffer, appId: string): Promise<Admission> {
-    const caller = await this.options.verifySignedRequest(req, body);
+    const caller = await verifyRequest(rawRequestOf(req, body), this.options.credentials);
     const target = req.headers['x-amz-target'];
     const arn = req.headers[APP_SERVER_ARN_HEADER];
     if (target !== CALL_PARTNER_APP_API || typeof arn !== 'string') {
@@ -189,11 +196,14 @@ export class Gateway {
     if (parts?.appId !== appId) {
       throw new GatewayRefusal('ValidationException', 400, 'Wrong app', `X-SageMaker-Partner-App-Server-Arn ${arn} does not name app ${appId}, which this URL serves.`);
     }
+    assertAllowed(this.options.credentials, caller, CALL_PARTNER_APP_API_ACTION, arn);
     // Another account's or region's app is refused without saying whether it exists.
     if (parts.accountId !== caller.accountId || parts.region !== caller.region) {
-      throw denied('Access denied', `User: ${caller.principal} is not authorized to perform: sagemaker:CallPartnerAppApi on resource: ${arn}`);
+      throw accessDenied(
+        `User: ${caller.principal} is not authorized to perform: ${CALL_PARTNER_APP_API_ACTION} on resource: ${arn} because no resource-based policy allows the ${CALL_PARTNER_APP_API_ACTION} action`,
+      );
     }
-    return { app: await this.availableApp(arn), principal: caller.principal, via: 'signed-request' };
+    return { app: await this.availableApp(arn), who: caller, via: 'signed-request' };
   }
 
   /** The app if it exists and is Available; otherwise a refusal saying what state it is in. */
@@ -224,8 +234,8 @@ export class Gateway {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
-    const { app, principal, via } = admission;
-    const identity = forwardedIdentity(app, principal);
+    const { app, who, via } = admission;
+    const identity = forwardedIdentity(app, who);
     const upstream = this.options.config.appUpstreams?.[app.type];
     if (!upstream) {
       serveBuiltInApp(req, res, { name: app.name, type: app.type, tier: app.settings.Tier, version: app.version, arn: app.arn, identity, via });
@@ -240,7 +250,7 @@ export class Gateway {
     this.proxy.forward(req, res, target, headers, body, (failure) => this.upstreamFailed(res, requestId, app, failure));
   }
 
-  private backendHeaders(req: IncomingMessage, { app, principal, via }: Admission, identity: string): OutgoingHttpHeaders {
+  private backendHeaders(req: IncomingMessage, { app, who, via }: Admission, identity: string): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = endToEndHeaders(req.headers);
     for (const name of Object.values(IDENTITY_HEADERS)) delete headers[name];
     if (via === 'signed-request') {
@@ -248,13 +258,16 @@ export class Gateway {
       for (const name of SIGV4_HEADERS) delete headers[name];
       if (typeof appAuthorization === 'string') headers.authorization = appAuthorization;
     }
-    const cookies = [...cookieValues(req.headers.cookie)].filter(([name]) => name !== SESSION_COOKIE);
-    if (cookies.length > 0) headers.cookie = cookies.map(([name, value]) => `${name}=${value}`).join('; ');
+    const appCookies = (req.headers.cookie ?? '')
+      .split(';')
+      .map((pair) => pair.trim())
+      .filter((pair) => pair !== '' && cookieName(pair) !== SESSION_COOKIE);
+    if (appCookies.length > 0) headers.cookie = appCookies.join('; ');
     else delete headers.cookie;
     const publicUrl = new URL(this.options.publicUrl());
     Object.assign(headers, {
       [IDENTITY_HEADERS.user]: identity,
-      [IDENTITY_HEADERS.principal]: principal,
+      [IDENTITY_HEADERS.principal]: who.principal,
       [IDENTITY_HEADERS.appArn]: app.arn,
       [IDENTITY_HEADERS.via]: via,
       'x-forwarded-for': [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', '),
@@ -292,14 +305,14 @@ export class Gateway {
 const isSigned = (headers: IncomingHttpHeaders) =>
   (headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') || headers['x-amz-target'] !== undefined || headers[APP_SERVER_ARN_HEADER] !== undefined;
 
+const cookieName = (pair: string) => (pair.includes('=') ? pair.slice(0, pair.indexOf('=')) : pair).trim();
+
 /** Cookie name → value, first occurrence winning (browsers send the most specific path first). */
 function cookieValues(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const pair of (header ?? '').split(';')) {
-    const equals = pair.indexOf('=');
-    if (equals < 1) continue;
-    const name = pair.slice(0, equals).trim();
-    if (!cookies.has(name)) cookies.set(name, pair.slice(equals + 1).trim());
+    const name = cookieName(pair);
+    if (pair.includes('=') && name !== '' && !cookies.has(name)) cookies.set(name, pair.slice(pair.indexOf('=') + 1).trim());
   }
   return cookies;
 }

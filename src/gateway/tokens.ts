@@ -4,13 +4,22 @@
  * - the presigned-URL token: "this app, until this time, for a session this long", with a random
  *   id so that the gateway can admit each token once;
  * - the session cookie the token turns into: "this identity, on this app, until this time".
+ * Both carry the identity of whoever asked for the URL, as the gateway will tell it to the app.
  * Each MAC covers a purpose label as well as the payload, so neither can be passed off as the
  * other: a presigned token pasted into a cookie would otherwise be a session that skips the
  * single-use check.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export interface PresignedToken {
+/** Who is signed in: the caller that asked for the presigned URL. */
+export interface GatewayIdentity {
+  /** The IAM-style principal ARN. */
+  principal: string;
+  /** The IAM session name, which apps with EnableIamSessionBasedIdentity see instead. */
+  sessionName: string;
+}
+
+export interface PresignedToken extends GatewayIdentity {
   /** The app the token opens. */
   arn: string;
   /** Epoch ms after which the URL no longer signs in. */
@@ -19,15 +28,11 @@ export interface PresignedToken {
   sessionSeconds: number;
   /** Unique id, recorded when the token is used so it can be used only once. */
   id: string;
-  /** The principal that asked for the URL; becomes the session's identity. */
-  principal: string;
 }
 
-export interface GatewaySession {
+export interface GatewaySession extends GatewayIdentity {
   /** The app the session is for; any other app refuses it. */
   arn: string;
-  /** Who signed in: the principal that created the presigned URL. */
-  principal: string;
   /** Epoch ms at which the session ends. */
   expiresAt: number;
 }
@@ -59,6 +64,12 @@ function unseal(secret: string, purpose: Purpose, text: string): unknown {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** The claims' identity, if both of its fields are there. */
+function identityOf(claims: Record<string, unknown>): GatewayIdentity | undefined {
+  const { principal, sessionName } = claims;
+  return typeof principal === 'string' && typeof sessionName === 'string' ? { principal, sessionName } : undefined;
+}
+
 export function signToken(secret: string, token: Omit<PresignedToken, 'id'>): string {
   return seal(secret, 'presigned-url', { ...token, id: randomBytes(16).toString('base64url') });
 }
@@ -66,12 +77,11 @@ export function signToken(secret: string, token: Omit<PresignedToken, 'id'>): st
 /** The token's claims if its signature is ours; says nothing yet about expiry or reuse. */
 export function verifyToken(secret: string, text: string): PresignedToken | undefined {
   const claims = unseal(secret, 'presigned-url', text);
-  if (!isRecord(claims)) return undefined;
-  const { arn, expiresAt, sessionSeconds, id, principal } = claims;
-  if (typeof arn !== 'string' || typeof expiresAt !== 'number' || typeof sessionSeconds !== 'number' || typeof id !== 'string' || typeof principal !== 'string') {
-    return undefined;
-  }
-  return { arn, expiresAt, sessionSeconds, id, principal };
+  const identity = isRecord(claims) ? identityOf(claims) : undefined;
+  if (!identity) return undefined;
+  const { arn, expiresAt, sessionSeconds, id } = claims as Record<string, unknown>;
+  if (typeof arn !== 'string' || typeof expiresAt !== 'number' || typeof sessionSeconds !== 'number' || typeof id !== 'string') return undefined;
+  return { arn, expiresAt, sessionSeconds, id, ...identity };
 }
 
 export const signSession = (secret: string, session: GatewaySession): string => seal(secret, 'session', session);
@@ -79,10 +89,11 @@ export const signSession = (secret: string, session: GatewaySession): string => 
 /** The session if the cookie value is one we signed; says nothing yet about expiry or app. */
 export function verifySession(secret: string, text: string): GatewaySession | undefined {
   const claims = unseal(secret, 'session', text);
-  if (!isRecord(claims)) return undefined;
-  const { arn, principal, expiresAt } = claims;
-  if (typeof arn !== 'string' || typeof principal !== 'string' || typeof expiresAt !== 'number') return undefined;
-  return { arn, principal, expiresAt };
+  const identity = isRecord(claims) ? identityOf(claims) : undefined;
+  if (!identity) return undefined;
+  const { arn, expiresAt } = claims as Record<string, unknown>;
+  if (typeof arn !== 'string' || typeof expiresAt !== 'number') return undefined;
+  return { arn, expiresAt, ...identity };
 }
 
 /** The gateway path that serves an app; BaseUrl and presigned URLs point under it. */

@@ -15,6 +15,7 @@ export async function CreatePartnerAppPresignedUrl(input: Validated<CreatePartne
     expiresAt: Date.now() + (input.ExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
     sessionSeconds: input.SessionExpirationDurationInSeconds ?? DEFAULT_SESSION_SECONDS,
     principal: context.caller.principal,
+    sessionName: context.caller.sessionName,
   });
   const appId = parseAppArn(app.arn)!.appId;
   return { Url: `${context.publicUrl}${gatewayPath(appId)}/?token=${encodeURIComponent(token)}` };

@@ -1,0 +1,227 @@
+/**
+ * Presigned URLs opened through the gateway: token → session cookie → the built-in app page, and
+ * every way a token or a session can be refused.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import { signSession, signToken } from '../../src/gateway/tokens.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { createAvailableApp, createInput, missingArn, uniqueName, waitFor } from '../operations/support.js';
+import { appIdOf, get, openPresignedUrl, pageField, presign } from './support.js';
+
+const LOCAL = { principal: 'arn:aws:iam::000000000000:user/test', sessionName: 'test' };
+
+let server: TestServer;
+let secret: string;
+before(async () => {
+  server = await startTestServer({ failCreate: /^broken/ });
+  // The server created the secret when it started; the value offered here is ignored.
+  secret = await server.server.store.sharedSecret('gateway', () => 'ignored');
+});
+after(() => server.close());
+
+/** Asserts an HTML refusal page with this status whose heading is `title`. */
+async function assertPage(response: Response, status: number, title: string): Promise<string> {
+  const html = await response.text();
+  assert.equal(response.status, status, html);
+  assert.match(response.headers.get('content-type')!, /^text\/html/);
+  assert.ok(response.headers.get('x-amzn-requestid'));
+  assert.ok(html.includes(`<h1>${title}</h1>`), `expected the page "${title}", got ${html}`);
+  return html;
+}
+
+describe('opening a presigned URL', () => {
+  test('the SDK URL signs in once and shows the built-in app to the signed-in identity', async () => {
+    const client = server.client();
+    const Arn = await createAvailableApp(client, { Tier: 'medium' });
+    const app = await client.send(new DescribePartnerAppCommand({ Arn }));
+    const appId = appIdOf(Arn);
+    const url = await presign(client, Arn, { SessionExpirationDurationInSeconds: 3600 });
+    assert.equal(url.slice(0, url.indexOf('?')), `${app.BaseUrl}/`);
+
+    const session = await openPresignedUrl(url);
+    assert.equal(session.landing, `${server.url}/gateway/${appId}/`, 'the token is gone from the address');
+    const attributes = session.setCookie.split(';').map((part) => part.trim());
+    assert.ok(attributes.includes(`Path=/gateway/${appId}/`));
+    assert.ok(attributes.includes('HttpOnly'));
+    assert.ok(attributes.includes('SameSite=Lax'));
+    assert.ok(attributes.includes('Max-Age=3600'));
+
+    const page = await get(session.landing, { cookie: session.cookie });
+    const html = await page.text();
+    assert.equal(page.status, 200, html);
+    assert.equal(pageField(html, 'name'), app.Name);
+    assert.equal(pageField(html, 'type'), 'comet');
+    assert.equal(pageField(html, 'tier'), 'medium');
+    assert.equal(pageField(html, 'version'), app.Version);
+    assert.equal(pageField(html, 'arn'), Arn);
+    assert.equal(pageField(html, 'signed-in-as'), LOCAL.principal);
+
+    const deeper = await get(`${session.landing}projects/1?view=all`, { cookie: session.cookie });
+    assert.equal(deeper.status, 200, 'every path under the app is the app');
+    await deeper.text();
+
+    await assertPage(await get(url), 403, 'This link has already been used');
+  });
+
+  test("the app's settings are shown as text, never as markup", async () => {
+    const client = server.client();
+    const tier = `<img src=x onerror="alert('x')"> & co`;
+    const Arn = await createAvailableApp(client, { Tier: tier });
+    const session = await openPresignedUrl(await presign(client, Arn));
+    const html = await (await get(session.landing, { cookie: session.cookie })).text();
+    assert.ok(!html.includes('<img'), html);
+    assert.equal(pageField(html, 'tier'), '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; co');
+  });
+
+  test('behind an https:// public URL the session cookie is Secure', async () => {
+    const behindTls = await startTestServer({ publicUrl: 'https://apps.example.test' });
+    try {
+      const client = behindTls.client();
+      const url = new URL(await presign(client, await createAvailableApp(client)));
+      assert.equal(url.origin, 'https://apps.example.test');
+      const session = await openPresignedUrl(`${behindTls.url}${url.pathname}${url.search}`);
+      assert.match(session.setCookie, /; Secure$/);
+    } finally {
+      await behindTls.close();
+    }
+  });
+
+  test('BaseUrl itself redirects to its trailing slash, where the session cookie applies', async () => {
+    const client = server.client();
+    const Arn = await createAvailableApp(client);
+    const { BaseUrl } = await client.send(new DescribePartnerAppCommand({ Arn }));
+    const response = await get(BaseUrl!);
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), `/gateway/${appIdOf(Arn)}/`);
+  });
+
+  test('an expired link is refused, and says so', async () => {
+    const Arn = await createAvailableApp(server.client());
+    const token = signToken(secret, { arn: Arn, expiresAt: Date.now() - 1000, sessionSeconds: 1800, ...LOCAL });
+    const html = await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${token}`), 403, 'This link has expired');
+    assert.match(html, /ExpiresInSeconds/);
+  });
+
+  test('a tampered link is refused, whichever part was changed', async () => {
+    const Arn = await createAvailableApp(server.client());
+    const url = await presign(server.client(), Arn);
+    const token = new URL(url).searchParams.get('token')!;
+    const [payload, signature] = token.split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const longer = Buffer.from(JSON.stringify({ ...claims, sessionSeconds: 43200 * 100 })).toString('base64url');
+    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (const forged of [`${longer}.${signature}`, `${payload}.${flipped}`, payload, 'not-a-token']) {
+      await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
+    }
+    assert.equal((await get(url)).status, 302, 'the real token was not spent by the forgeries');
+  });
+
+  test("a link opened on another app's address is refused without being spent", async () => {
+    const client = server.client();
+    const [first, second] = await Promise.all([createAvailableApp(client), createAvailableApp(client)]);
+    const url = await presign(client, second);
+    const wrongPlace = url.replace(appIdOf(second), appIdOf(first));
+    await assertPage(await get(wrongPlace), 403, 'This link is for a different app');
+    assert.equal((await get(url)).status, 302);
+  });
+
+  test('a link to an app that does not exist is a 404 page', async () => {
+    const arn = missingArn();
+    const token = signToken(secret, { arn, expiresAt: Date.now() + 60_000, sessionSeconds: 1800, ...LOCAL });
+    await assertPage(await get(`${server.url}/gateway/${appIdOf(arn)}/?token=${token}`), 404, 'App not found');
+  });
+
+  test('an address that names no app is a 404 page', async () => {
+    await assertPage(await get(`${server.url}/gateway/not-an-app/`), 404, 'No such app');
+  });
+});
+
+describe('the session cookie', () => {
+  test('no cookie, or a forged one, gets the sign-in page', async () => {
+    const Arn = await createAvailableApp(server.client());
+    const url = await presign(server.client(), Arn);
+    const home = `${server.url}/gateway/${appIdOf(Arn)}/`;
+    await assertPage(await get(home), 403, 'Sign-in required');
+    await assertPage(await get(home, { cookie: 'partnerplane_session=garbage' }), 403, 'Session not valid');
+    // A presigned token has the same shape as a session; it must not pass for one.
+    const token = new URL(url).searchParams.get('token')!;
+    const asCookie = await get(home, { cookie: `partnerplane_session=${token}` });
+    await assertPage(asCookie, 403, 'Session not valid');
+    assert.match(asCookie.headers.getSetCookie()[0]!, /Max-Age=0/, 'the bad cookie is cleared');
+  });
+
+  test("one app's session does not open another app", async () => {
+    const client = server.client();
+    const [first, second] = await Promise.all([createAvailableApp(client), createAvailableApp(client)]);
+    const session = await openPresignedUrl(await presign(client, second));
+    await assertPage(await get(`${server.url}/gateway/${appIdOf(first)}/`, { cookie: session.cookie }), 403, 'Session is for a different app');
+    assert.equal((await get(session.landing, { cookie: session.cookie })).status, 200);
+  });
+
+  test('an expired session is refused and cleared', async () => {
+    const Arn = await createAvailableApp(server.client());
+    const cookie = `partnerplane_session=${signSession(secret, { arn: Arn, ...LOCAL, expiresAt: Date.now() - 1000 })}`;
+    const response = await get(`${server.url}/gateway/${appIdOf(Arn)}/`, { cookie });
+    await assertPage(response, 403, 'Session expired');
+    assert.match(response.headers.getSetCookie()[0]!, /^partnerplane_session=; Path=\/gateway\/app-[A-Z0-9]{12}\/; Max-Age=0/);
+  });
+});
+
+describe('apps that are not Available', () => {
+  test('an app that failed to start is a 409 page', async () => {
+    const client = server.client();
+    const { Arn } = await client.send(new CreatePartnerAppCommand(createInput({ Name: uniqueName('broken') })));
+    await waitFor(client, Arn!, 'Failed');
+    await assertPage(await get(await presign(client, Arn!)), 409, 'App failed to start');
+  });
+
+  test('a deleted app is a 410 page, for its links and its sessions', async () => {
+    const client = server.client();
+    const Arn = await createAvailableApp(client);
+    const url = await presign(client, Arn);
+    const session = await openPresignedUrl(await presign(client, Arn));
+    await client.send(new DeletePartnerAppCommand({ Arn }));
+    await waitFor(client, Arn, 'Deleted');
+    await assertPage(await get(url), 410, 'App deleted');
+    await assertPage(await get(session.landing, { cookie: session.cookie }), 410, 'App deleted');
+  });
+
+  describe('while a transition is under way', () => {
+    let slow: TestServer;
+    before(async () => {
+      slow = await startTestServer({ createDelayMs: 0, updateDelayMs: 60_000, deleteDelayMs: 60_000 });
+    });
+    after(() => slow.close());
+
+    test('Creating is a 503 page with Retry-After', async () => {
+      const creating = await startTestServer({ createDelayMs: 60_000 });
+      try {
+        const client = creating.client();
+        const { Arn } = await client.send(new CreatePartnerAppCommand(createInput()));
+        const response = await get(await presign(client, Arn!));
+        await assertPage(response, 503, 'App is starting');
+        assert.equal(response.headers.get('retry-after'), '5');
+      } finally {
+        await creating.close();
+      }
+    });
+
+    test('Updating is a 503 page for an open session', async () => {
+      const client = slow.client();
+      const Arn = await createAvailableApp(client);
+      const session = await openPresignedUrl(await presign(client, Arn));
+      await client.send(new UpdatePartnerAppCommand({ Arn, Tier: 'large' }));
+      await assertPage(await get(session.landing, { cookie: session.cookie }), 503, 'App is updating');
+    });
+
+    test('Deleting is a 410 page', async () => {
+      const client = slow.client();
+      const Arn = await createAvailableApp(client);
+      const url = await presign(client, Arn);
+      await client.send(new DeletePartnerAppCommand({ Arn }));
+      await assertPage(await get(url), 410, 'App deleted');
+    });
+  });
+});
