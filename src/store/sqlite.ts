@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, PartnerAppType, Tag } from '../domain/partnerApp.js';
+import { GroupCommit } from './groupCommit.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
@@ -73,8 +74,10 @@ export function openSqliteStore(file: string): SqliteStore {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
+  private readonly writes: GroupCommit;
 
   constructor(private readonly db: Database.Database) {
+    this.writes = new GroupCommit(db);
     const prepare = (sql: string) => db.prepare(sql);
     const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
     this.statements = {
@@ -155,7 +158,7 @@ export class SqliteStore implements Store {
   }
 
   createApp(request: NewApp): Promise<WriteOutcome> {
-    return Promise.resolve(
+    return this.writes.run(() =>
       this.db
         .transaction((): WriteOutcome => {
           const { app } = request;
@@ -177,7 +180,7 @@ export class SqliteStore implements Store {
   }
 
   startTransition(request: TransitionStart): Promise<WriteOutcome> {
-    return Promise.resolve(
+    return this.writes.run(() =>
       this.db
         .transaction((): WriteOutcome => {
           const prior = request.idempotency && this.idempotency(request.idempotency);
@@ -223,7 +226,7 @@ export class SqliteStore implements Store {
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome> {
-    return Promise.resolve(
+    return this.writes.run(() =>
       this.db
         .transaction((): TagWriteOutcome => {
           if (!this.statements.liveStatus.get(arn)) return 'not-found';
@@ -242,7 +245,7 @@ export class SqliteStore implements Store {
   }
 
   deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'> {
-    return Promise.resolve(
+    return this.writes.run(() =>
       this.db
         .transaction(() => {
           if (!this.statements.liveStatus.get(arn)) return 'not-found' as const;
@@ -254,7 +257,7 @@ export class SqliteStore implements Store {
   }
 
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
-    return Promise.resolve(
+    return this.writes.run(() =>
       this.db
         .transaction(() => {
           const due = (this.statements.due.all(now, limit) as AppRow[]).map(appFromRow);
@@ -297,9 +300,11 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const record of records) this.statements.appendAudit.run(...auditToRow(record));
-    })();
+    await this.writes.run(
+      this.db.transaction(() => {
+        for (const record of records) this.statements.appendAudit.run(...auditToRow(record));
+      }),
+    );
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
@@ -375,6 +380,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writes.idle();
     this.db.close();
   }
 }

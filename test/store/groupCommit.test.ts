@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
+import { GroupCommit } from '../../src/store/groupCommit.js';
+import { startTestServer, tempDir } from '../helpers/server.js';
+
+const createInput = (name: string) => ({ Name: name, Type: 'comet' as const, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' as const });
+
+test('concurrent creates are each answered as if alone, and all of them survive a restart', async () => {
+  // Group commit is the SQLite store's: this test uses SQLite whichever store the suite runs on.
+  const dataDir = tempDir();
+  const sqlite = { dataDir, databaseUrl: `sqlite:${path.join(dataDir, 'partnerplane.sqlite')}`, maxAppsPerAccount: 1000 };
+  const first = await startTestServer(sqlite);
+  const client = first.client();
+  // Sent together, these land in the same turn of the event loop: one group, one commit.
+  const sameName = await Promise.allSettled(Array.from({ length: 8 }, () => client.send(new CreatePartnerAppCommand(createInput('twin')))));
+  const distinct = await Promise.all(Array.from({ length: 40 }, (_, index) => client.send(new CreatePartnerAppCommand(createInput(`app${index}`)))));
+  assert.equal(sameName.filter((outcome) => outcome.status === 'fulfilled').length, 1, 'exactly one create of the same name wins');
+  for (const outcome of sameName) {
+    if (outcome.status === 'rejected') assert.equal((outcome.reason as Error).name, 'ConflictException');
+  }
+  await first.close();
+
+  const second = await startTestServer(sqlite);
+  try {
+    const again = second.client();
+    const listed = await again.send(new ListPartnerAppsCommand({ MaxResults: 100 }));
+    assert.equal(listed.Summaries!.length, 41);
+    for (const { Arn } of distinct) assert.ok((await again.send(new DescribePartnerAppCommand({ Arn }))).Name);
+  } finally {
+    await second.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a write that fails inside a group rolls back alone; the others commit', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'group.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
+  const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
+  const group = new GroupCommit(db);
+  const write = (...names: string[]) => group.run(db.transaction(() => names.map((name) => insert.run(name).changes)));
+  const failing = group.run(
+    db.transaction(() => {
+      insert.run('half-done');
+      throw new Error('refused');
+    }),
+  );
+  const results = await Promise.allSettled([write('a'), failing, write('b', 'c'), write('a')]);
+
+  assert.deepEqual(results[0], { status: 'fulfilled', value: [1] });
+  assert.equal(results[1]!.status, 'rejected');
+  assert.equal((results[1] as PromiseRejectedResult).reason.message, 'refused');
+  assert.deepEqual(results[2], { status: 'fulfilled', value: [1, 1] });
+  // A later write in the group sees the earlier ones: a second 'a' violates the key.
+  assert.equal(results[3]!.status, 'rejected');
+  assert.match((results[3] as PromiseRejectedResult).reason.message, /UNIQUE/);
+  db.close();
+
+  const reopened = new Database(file, { readonly: true });
+  assert.deepEqual(reopened.prepare('SELECT name FROM items ORDER BY name').pluck().all(), ['a', 'b', 'c']);
+  reopened.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
