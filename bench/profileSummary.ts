@@ -1,7 +1,7 @@
 /**
  * Reads a V8 CPU profile (`npm run bench -- --cpu-prof DIR` writes one for the server) and prints
- * where the time went: the functions with the most self time, and the project files with the most
- * time inclusive of what they call.
+ * where the busy time went once the server was serving: the functions with the most self time, and
+ * the files with the most time inclusive of what they call.
  *   node --import tsx bench/profileSummary.ts DIR/CPU.*.cpuprofile [top]
  */
 import fs from 'node:fs';
@@ -29,8 +29,21 @@ const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
 
+const stackOf = (id: number): ProfileNode[] => {
+  const stack: ProfileNode[] = [];
+  for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) stack.push(byId.get(current)!);
+  return stack;
+};
+const IDLE = new Set(['(idle)', '(program)']);
+
+// Only the serving: from the first request on (start-up's module loading is not the hot path),
+// and only busy samples, so the shares are of the time the server spent working.
+const firstServing = profile.samples.findIndex((id) => stackOf(id).some((node) => node.callFrame.url.endsWith('/dist/server.js')));
 const selfMs = new Map<number, number>();
-profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+profile.samples.forEach((id, index) => {
+  if (index < firstServing || IDLE.has(byId.get(id)!.callFrame.functionName)) return;
+  selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+});
 const totalMs = [...selfMs.values()].reduce((sum, ms) => sum + ms, 0);
 
 const shortUrl = (url: string) => url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/').replace(/^node:/, 'node:');
@@ -47,10 +60,7 @@ for (const [id, ms] of selfMs) {
 const inclusiveByFile = new Map<string, number>();
 for (const [id, ms] of selfMs) {
   const files = new Set<string>();
-  for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
-    const url = byId.get(current)!.callFrame.url;
-    if (url) files.add(shortUrl(url));
-  }
+  for (const node of stackOf(id)) if (node.callFrame.url) files.add(shortUrl(node.callFrame.url));
   for (const name of files) inclusiveByFile.set(name, (inclusiveByFile.get(name) ?? 0) + ms);
 }
 
@@ -60,6 +70,6 @@ const print = (title: string, entries: Map<string, number>) => {
     console.log(`${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
   }
 };
-console.log(`${file}: ${totalMs.toFixed(0)} ms sampled`);
+console.log(`${file}: ${totalMs.toFixed(0)} ms busy serving (idle time and start-up left out)`);
 print('Self time by function', selfByFrame);
 print('Inclusive time by file', inclusiveByFile);
