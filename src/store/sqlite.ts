@@ -151,7 +151,8 @@ export class SqliteStore implements Store {
   }
 
   private mergeTags(arn: string, tags: Tag[], maxTags: number): boolean {
-    const added = tags.filter((tag) => !this.statements.tagExists.get(arn, tag.Key)).length;
+    // A key given twice in one request is one tag (its last value wins).
+    const added = [...new Set(tags.map((tag) => tag.Key))].filter((key) => !this.statements.tagExists.get(arn, key)).length;
     if ((this.statements.countTags.get(arn) as number) + added > maxTags) return false;
     for (const tag of tags) this.statements.upsertTag.run(arn, tag.Key, tag.Value);
     return true;

@@ -134,7 +134,7 @@ describe('request ids and the error shape', () => {
       ids.add($metadata.requestId!);
     }
     const error = await rejectsWith(client.send(new DescribePartnerAppCommand({ Arn: missingArn() })), { name: 'ResourceNotFound' });
-    ids.add((error as { $metadata: { requestId: string } }).$metadata.requestId);
+    ids.add((error as Error & { $metadata: { requestId: string } }).$metadata.requestId);
     assert.equal(ids.size, 4, 'request ids are never reused');
   });
 
