@@ -120,8 +120,8 @@ async function settle(client: SageMakerClient, options: GlobalOptions, flags: Wa
   }
   print(options, withoutMetadata(app));
   if (FAILED_STATUSES.has(app.Status!)) {
-    const reason = app.Error ? `${app.Error.Code}: ${app.Error.Reason}` : 'no reason given';
-    throw new CliError(app.Status!, `${label} ended ${app.Status} (${reason}).`);
+    const reason = app.Error ? ` with ${app.Error.Code}: ${app.Error.Reason}` : '.';
+    throw new CliError(app.Status!, `${label} ended ${app.Status}${reason}`);
   }
 }
 

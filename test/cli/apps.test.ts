@@ -71,7 +71,7 @@ describe('create --wait', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^doomed1: Creating/m);
     assert.match(run.stderr, /^doomed1: Failed/m);
-    assert.match(run.stderr, /^Failed: doomed1 ended Failed \(.+: .+\)\.$/m);
+    assert.match(run.stderr, /^Failed: doomed1 ended Failed with \w+: .+$/m);
     assert.equal(JSON.parse(run.stdout).Status, 'Failed');
   });
 
@@ -102,11 +102,15 @@ describe('list', () => {
   });
 
   test('reads credentials and region from a --profile of the shared files', async () => {
-    writeFileSync(path.join(home, 'credentials'), '[ci]\naws_access_key_id = test\naws_secret_access_key = test\n');
-    writeFileSync(path.join(home, 'config'), '[profile ci]\nregion = eu-west-1\n');
+    writeFileSync(path.join(home, 'credentials'), '[ci]\naws_access_key_id = test\naws_secret_access_key = test\n[stale]\naws_access_key_id = test\naws_secret_access_key = old\n');
+    writeFileSync(path.join(home, 'config'), '[profile ci]\nregion = eu-west-1\n[profile stale]\nregion = eu-west-1\n');
     const run = await cli(['--profile', 'ci', 'list', '--output', 'json'], {});
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout).Summaries, [], 'eu-west-1 has no apps');
+
+    const refused = await cli(['--profile', 'stale', 'list'], {});
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^InvalidSignatureException: The request signature we calculated does not match/);
   });
 });
 
