@@ -2,12 +2,24 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Whatever shape a secret arrives in, its value is replaced before the line is written. */
-const REDACTED_PATHS = ['secretAccessKey', 'sessionToken', 'authorization', 'cookie', 'adminToken', 'token'].flatMap((key) => [
-  key,
-  `*.${key}`,
-  `*.headers.${key}`,
-]);
+/**
+ * Where a secret could sit in a logged object: its value is replaced before the line is written.
+ * Named paths rather than `*.` wildcards, which triple the cost of every line.
+ */
+const REDACTED_PATHS = [
+  'authorization',
+  'cookie',
+  'secretAccessKey',
+  'sessionToken',
+  'adminToken',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'config.adminToken',
+  'credentials.secretAccessKey',
+  'credentials.sessionToken',
+];
 
 /**
  * Structured JSON logs on stderr (or `destination`). Credentials never reach a log line: request

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics on a registry of this server's own (never prom-client's global one, so several
- * servers in one process keep separate counts). The request path only touches label children
- * created ahead of time; anything that needs the store is read at scrape time.
+ * servers in one process keep separate counts). Anything that needs the store is read at scrape
+ * time. The request path only adds to plain numbers: prom-client's labelled children hash and
+ * check their labels on every call (about a microsecond for a counter and a histogram together),
+ * so the two request families are kept here and handed to its registry, which formats them.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { APP_STATUSES } from '../domain/partnerApp.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from './logger.js';
@@ -13,47 +15,83 @@ export const UNKNOWN_OPERATION = 'Unknown';
 /** The code label of a request that succeeded. */
 export const SUCCESS_CODE = 'OK';
 
-/** Counts and latency of one operation, its children made once. */
-interface OperationSeries {
-  latency: Histogram.Internal<'operation'>;
-  /** By error code (SUCCESS_CODE for success); codes are few and fixed, so this stays small. */
-  outcomes: Map<string, Counter.Internal>;
-  operation: string;
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** One operation's requests, as numbers the request path adds to. */
+class OperationStats {
+  /** Requests by error code (SUCCESS_CODE for success); codes are few and fixed, so this stays small. */
+  readonly byCode: Map<string, { requests: number }>;
+  /** Requests per latency bucket, not cumulative; the last one is +Inf. */
+  readonly buckets: number[] = new Array<number>(LATENCY_BUCKETS.length + 1).fill(0);
+  seconds = 0;
+  requests = 0;
+
+  /** `codes` are exported (as zeros) before any request has them. */
+  constructor(codes: readonly string[]) {
+    this.byCode = new Map(codes.map((code) => [code, { requests: 0 }]));
+  }
+
+  record(code: string, seconds: number): void {
+    let outcome = this.byCode.get(code);
+    if (!outcome) this.byCode.set(code, (outcome = { requests: 0 }));
+    outcome.requests++;
+    let bucket = 0;
+    while (bucket < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[bucket]!) bucket++;
+    this.buckets[bucket]!++;
+    this.seconds += seconds;
+    this.requests++;
+  }
+}
+
+type Sample = { metricName?: string; labels: Record<string, string>; value: number };
+
+/** A metric family prom-client's registry formats, whose samples are read from `samples` at scrape time. */
+function family(name: string, help: string, type: 'counter' | 'histogram', samples: () => Sample[]): Metric {
+  const read = async () => ({ name, help, type, aggregator: 'sum', values: samples() });
+  // The registry reads only name, type and get(); the rest of the Metric interface is never called.
+  return { name, help, type, aggregator: 'sum', get: read } as unknown as Metric;
 }
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'operation' | 'code'>;
-  private readonly series = new Map<string, OperationSeries>();
-  private readonly unknownSeries: OperationSeries;
+  /** Every operation's stats, exported as zeros from the start so rates over the first requests are right. */
+  private readonly stats = new Map<string, OperationStats>();
+  // A request naming no operation never succeeds.
+  private readonly unknownStats = new OperationStats([]);
   private readonly reconcilerLag: Histogram;
   private readonly auditFailures: Counter;
 
   constructor(store: Store, operationNames: readonly string[], logger: Logger) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'partnerplane_requests_total',
-      help: 'API requests by operation and error code (OK for success).',
-      labelNames: ['operation', 'code'],
-      registers,
-    });
-    const latency = new Histogram({
-      name: 'partnerplane_request_duration_seconds',
-      help: 'Time from receiving an API request to writing its response, by operation.',
-      labelNames: ['operation'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers,
-    });
-    const seriesOf = (operation: string): OperationSeries => {
-      // Exported as zeros from the start, so rates over the first requests are right.
-      const succeeded = this.requests.labels(operation, SUCCESS_CODE);
-      succeeded.inc(0);
-      latency.zero({ operation });
-      return { latency: latency.labels(operation), outcomes: new Map([[SUCCESS_CODE, succeeded]]), operation };
-    };
-    for (const operation of operationNames) this.series.set(operation, seriesOf(operation));
-    this.unknownSeries = seriesOf(UNKNOWN_OPERATION);
+    for (const operation of operationNames) this.stats.set(operation, new OperationStats([SUCCESS_CODE]));
+    this.stats.set(UNKNOWN_OPERATION, this.unknownStats);
+
+    this.registry.registerMetric(
+      family('partnerplane_requests_total', 'API requests by operation and error code (OK for success).', 'counter', () =>
+        [...this.stats].flatMap(([operation, stats]) =>
+          [...stats.byCode].map(([code, { requests }]) => ({ labels: { operation, code }, value: requests })),
+        ),
+      ),
+    );
+    const latency = 'partnerplane_request_duration_seconds';
+    this.registry.registerMetric(
+      family(latency, 'Time from receiving an API request to writing its response, by operation.', 'histogram', () =>
+        [...this.stats].flatMap(([operation, stats]) => {
+          let cumulative = 0;
+          const buckets = stats.buckets.map((count, index) => {
+            cumulative += count;
+            const le = index < LATENCY_BUCKETS.length ? String(LATENCY_BUCKETS[index]) : '+Inf';
+            return { metricName: `${latency}_bucket`, labels: { le, operation }, value: cumulative };
+          });
+          return [
+            ...buckets,
+            { metricName: `${latency}_sum`, labels: { operation }, value: stats.seconds },
+            { metricName: `${latency}_count`, labels: { operation }, value: stats.requests },
+          ];
+        }),
+      ),
+    );
 
     new Gauge({
       name: 'partnerplane_apps',
@@ -86,14 +124,7 @@ export class Metrics {
 
   /** One finished API request; `code` is SUCCESS_CODE or the error code returned. */
   request(operation: string | undefined, code: string, seconds: number): void {
-    const series = (operation !== undefined && this.series.get(operation)) || this.unknownSeries;
-    let counter = series.outcomes.get(code);
-    if (!counter) {
-      counter = this.requests.labels(series.operation, code);
-      series.outcomes.set(code, counter);
-    }
-    counter.inc();
-    series.latency.observe(seconds);
+    ((operation !== undefined && this.stats.get(operation)) || this.unknownStats).record(code, seconds);
   }
 
   transitionApplied(lateByMs: number): void {
