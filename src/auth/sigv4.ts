@@ -66,6 +66,7 @@ const TRAILING_SLASHES = /\/+$/;
 const sha256 = Hash.bind(null, 'sha256');
 
 type Query = Record<string, string | string[]>;
+const NO_QUERY: Query = Object.freeze(Object.create(null) as Query);
 
 /** What the request claims about its signature, from the header or the query string. */
 interface SignatureClaim {
@@ -184,21 +185,27 @@ function isoBasic(epochMs: number): string {
   return `${text.slice(0, 4)}${text.slice(5, 7)}${text.slice(8, 13)}${text.slice(14, 16)}${text.slice(17, 19)}Z`;
 }
 
-function signingTime(claim: SignatureClaim): number {
-  let time = NaN;
+interface SigningTime {
+  epochMs: number;
+  /** ISO-8601 basic, as in the string to sign. */
+  longDate: string;
+}
+
+function signingTime(claim: SignatureClaim): SigningTime {
   if (claim.httpDate) {
-    time = Date.parse(claim.date);
+    const epochMs = Date.parse(claim.date);
+    if (!Number.isNaN(epochMs)) return { epochMs, longDate: isoBasic(epochMs) };
   } else {
     const parts = ISO_BASIC_DATE.exec(claim.date);
     if (parts) {
       const [, year, month, day, hour, minute, second] = parts.map(Number) as number[];
-      time = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-      // Date.UTC rolls 20151332 over into the next year; AWS refuses it.
-      if (isoBasic(time) !== claim.date) time = NaN;
+      const epochMs = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+      // Date.UTC would roll 20151332 over into the next year; AWS refuses such a date.
+      const valid = new Date(epochMs).getUTCDate() === day && month! >= 1 && month! <= 12 && hour! < 24 && minute! < 60 && second! < 60;
+      if (valid) return { epochMs, longDate: claim.date };
     }
   }
-  if (Number.isNaN(time)) throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${claim.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  return time;
+  throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${claim.date}'. See http://en.wikipedia.org/wiki/ISO_8601`);
 }
 
 const duration = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} sec`);
@@ -222,13 +229,12 @@ interface Scope {
 }
 
 /** `<access key>/<yyyymmdd>/<region>/<service>/aws4_request`, checked against the request. */
-function readScope(credential: string, signedAt: number, service: string): Scope {
+function readScope(credential: string, longDate: string, service: string): Scope {
   const parts = credential.replace(TRAILING_SLASHES, '').split('/');
   if (parts.length !== 5) {
     throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
   }
   const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
-  const longDate = isoBasic(signedAt);
   const problems: string[] = [];
   if (!REGION.test(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
   if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
@@ -265,8 +271,8 @@ class SignatureCalculator extends SignatureV4 {
     });
   }
 
-  calculate(request: HttpRequest, signedHeaders: ReadonlySet<string>, payloadHash: string, signedAt: Date, region: string, service: string): string {
-    const { longDate, shortDate } = this.formatDate(signedAt);
+  calculate(request: HttpRequest, signedHeaders: ReadonlySet<string>, payloadHash: string, longDate: string, region: string, service: string): string {
+    const shortDate = longDate.slice(0, 8);
     const canonicalHeaders = getCanonicalHeaders(request, undefined, signedHeaders as Set<string>);
     const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
     const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${createScope(shortDate, region, service)}\n${sha256Hex(canonicalRequest)}`;
@@ -323,17 +329,17 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   const service = options.service ?? SIGNING_SERVICE;
   const queryStart = request.url.indexOf('?');
   const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
-  const query = parseQuery(queryStart < 0 ? '' : request.url.slice(queryStart + 1));
+  const query = queryStart < 0 ? NO_QUERY : parseQuery(request.url.slice(queryStart + 1));
 
   const claim = readClaim(request.headers, query);
   const signedAt = signingTime(claim);
-  checkClock(claim, signedAt, now);
+  checkClock(claim, signedAt.epochMs, now);
   const signedHeaders = new Set(claim.signedHeaders.toLowerCase().split(';'));
   if (!signedHeaders.has('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
     throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
   }
-  const scope = readScope(claim.credential, signedAt, service);
+  const scope = readScope(claim.credential, signedAt.longDate, service);
   const key = credentials.get(scope.accessKeyId);
   if (!key) throw unrecognizedClient();
 
@@ -344,7 +350,7 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   }
   // The path stays as received: the client signed its encoded path, encoded once more (SigV4's double encoding).
   const canonical = new HttpRequest({ method: request.method, path, query, headers });
-  const expected = calculatorFor(key).calculate(canonical, signedHeaders, payloadHashOf(request), new Date(signedAt), scope.region, service);
+  const expected = calculatorFor(key).calculate(canonical, signedHeaders, payloadHashOf(request), signedAt.longDate, scope.region, service);
   if (!sameSecret(claim.signature, expected)) throw invalidSignature(SIGNATURE_MISMATCH);
 
   const token = claim.securityToken;
