@@ -11,6 +11,15 @@ const serve = program.command('serve').description('Run the API server (and its 
 for (const def of SETTINGS) {
   serve.addOption(new Option(`${def.flag} <value>`, `${def.description} (env ${def.env}${def.defaultText ? `, default ${def.defaultText}` : ''})`));
 }
+/** A bad setting (or credentials file) ends the process with status 2, saying what is wrong. */
+function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`partnerplane: ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
+
 serve.action(async (options: Record<string, string>) => {
   const given: Partial<Record<keyof Config, string>> = {};
   for (const def of SETTINGS) if (options[def.key] !== undefined) given[def.key] = options[def.key];
@@ -18,13 +27,9 @@ serve.action(async (options: Record<string, string>) => {
   try {
     config = loadConfig(given);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`partnerplane: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
+    exitOnConfigError(error);
   }
-  const server = await createServer(config);
+  const server = await createServer(config).catch(exitOnConfigError);
   await server.listen();
   const stop = (signal: string) => {
     server.logger.info({ signal }, 'shutting down');

@@ -14,8 +14,6 @@ export interface Config {
   publicUrl?: string;
   /** Access keys allowed to call (auth/credentials.ts); without it only the local pair, on loopback. */
   credentialsFile?: string;
-  /** Access keys allowed to call (auth/credentials.ts); without it only the local pair, on loopback. */
-  credentialsFile?: string;
   createDelayMs: number;
   updateDelayMs: number;
   deleteDelayMs: number;
@@ -112,7 +110,6 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'dataDir', flag: '--data-dir', env: 'PARTNERPLANE_DATA_DIR', defaultText: './data', parse: text, description: 'Directory of the embedded SQLite database.' }),
   setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
-  setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see Credentials). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see Credentials). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
   setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),

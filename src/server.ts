@@ -1,17 +1,17 @@
 /**
  * The HTTP server: routes requests and runs the API pipeline
- *   body → operation (X-Amz-Target) → caller → JSON → validation → operation → response
+ *   operation (X-Amz-Target) → body → SigV4 (caller) → JSON → IAM actions → validation → operation → response
  * with every error, expected or not, turned into the wire response in one place (fail()).
  * Nothing happens at import; createServer() opens the store, listen() starts serving.
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callerFromHeaders } from './auth/caller.js';
+import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
+import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
 import type { Config } from './config.js';
 import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
-import { loadCredentials } from './auth/credentials.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -37,6 +37,8 @@ export interface PartnerplaneServer {
 const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function createServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<PartnerplaneServer> {
+  const actions = [...Object.keys(operations).map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
+  const credentials = loadCredentials(config, actions);
   const store = await openStore(config);
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const validators = compileValidators(model);
@@ -59,7 +61,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     logger,
     secret: gatewaySecret,
     publicUrl: () => publicUrl,
-    credentials: loadCredentials(config, [...Object.keys(operations).map((name) => `sagemaker:${name}`), CALL_PARTNER_APP_API_ACTION]),
+    credentials,
   });
 
   function fail(res: ServerResponse, requestId: string, error: unknown): void {
@@ -76,8 +78,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
   async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
     const body = await readBody(req, config.maxBodyBytes);
-    const caller = callerFromHeaders(req.headers);
-    const input = validators.get(operation)!(parseJsonBody(body));
+    const caller = await verifyRequest(rawRequestOf(req, body), credentials);
+    const json = parseJsonBody(body);
+    assertAllowed(credentials, caller, `sagemaker:${operation}`, requestedResource(json, caller));
+    const input = validators.get(operation)!(json);
     const context: OperationContext = {
       caller,
       store,

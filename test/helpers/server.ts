@@ -16,6 +16,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { testConfig, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type PartnerplaneServer } from '../../src/server.js';
+import { testCredentials, type TestAccount } from './credentials.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -32,6 +33,8 @@ export interface TestServer {
   server: PartnerplaneServer;
   /** An SDK client for this server; defaults to the local credentials in us-east-1. */
   client(options?: { credentials?: Credentials; region?: string }): SageMakerClient;
+  /** An account of its own from the server's credentials file, so a test sees only its own apps. */
+  newAccount(): TestAccount;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,10 @@ export function tempDir(prefix = 'partnerplane-test-'): string {
 export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const databaseUrl = overrides.databaseUrl ?? process.env.PARTNERPLANE_TEST_DATABASE_URL;
-  const config = testConfig({ ...FAST_LIFECYCLE, dataDir, databaseUrl, ...overrides });
+  // Without a credentials file only the local pair could call: unless a test brings its own, each
+  // server gets one with a pool of accounts.
+  const accounts = overrides.credentialsFile === undefined ? testCredentials(dataDir) : undefined;
+  const config = testConfig({ ...FAST_LIFECYCLE, dataDir, databaseUrl, credentialsFile: accounts?.file, ...overrides });
   const server = await createServer(config, options.logger);
   const url = await server.listen();
   const clients: SageMakerClient[] = [];
@@ -68,6 +74,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
       });
       clients.push(client);
       return client;
+    },
+    newAccount() {
+      if (!accounts) throw new Error('this server was started with a credentials file of its own; take accounts from that');
+      return accounts.pool.take();
     },
     async close() {
       for (const client of clients) client.destroy();
@@ -94,6 +104,8 @@ export interface RawRequestOptions {
   region?: string;
   method?: string;
   path?: string;
+  /** How to sign (default: now, for sagemaker, in the Authorization header); `presignExpiresIn` signs in the query string. */
+  signing?: { date?: Date; service?: string; presignExpiresIn?: number };
 }
 
 /**
@@ -101,21 +113,15 @@ export interface RawRequestOptions {
  * SDK would never send.
  */
 export async function rawRequest(url: string, target: string | null, options: RawRequestOptions = {}): Promise<RawResponse> {
-  const { hostname, port } = new URL(url);
-  const body = options.body === undefined ? '{}' : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
-  const headers: Record<string, string> = {
-    host: `${hostname}:${port}`,
-    'content-type': 'application/x-amz-json-1.1',
-    ...(target === null ? {} : { 'x-amz-target': target.includes('.') ? target : `SageMaker.${target}` }),
-    ...options.headers,
-  };
-  let request = new HttpRequest({ method: options.method ?? 'POST', protocol: 'http:', hostname, port: Number(port), path: options.path ?? '/', headers, body });
-  const credentials = options.credentials === undefined ? LOCAL_CREDENTIALS : options.credentials;
-  if (credentials) {
-    const signer = new SignatureV4({ service: 'sagemaker', region: options.region ?? 'us-east-1', credentials, sha256: Hash.bind(null, 'sha256') });
-    request = (await signer.sign(request)) as HttpRequest;
-  }
-  const response = await fetch(`${url}${request.path}`, {
+  return sendRequest(url, await signedRequest(url, target, options));
+}
+
+/** Sends a request built (and perhaps altered after signing) by the test, query string included. */
+export async function sendRequest(url: string, request: HttpRequest): Promise<RawResponse> {
+  const query = Object.entries(request.query)
+    .flatMap(([name, values]) => [values ?? ''].flat().map((value) => `${encodeURIComponent(name)}=${encodeURIComponent(value ?? '')}`))
+    .join('&');
+  const response = await fetch(`${url}${request.path}${query ? `?${query}` : ''}`, {
     method: request.method,
     headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host')),
     body: request.method === 'GET' || request.method === 'HEAD' ? undefined : (request.body as string | Uint8Array<ArrayBuffer>),
@@ -128,6 +134,28 @@ export async function rawRequest(url: string, target: string | null, options: Ra
     json = undefined;
   }
   return { status: response.status, headers: Object.fromEntries(response.headers.entries()), text, json };
+}
+
+/** The request rawRequest sends, for tests that send it themselves (e.g. the body in parts). */
+export async function signedRequest(url: string, target: string | null, options: RawRequestOptions = {}): Promise<HttpRequest> {
+  const { hostname, port } = new URL(url);
+  const body = options.body === undefined ? '{}' : typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    host: `${hostname}:${port}`,
+    'content-type': 'application/x-amz-json-1.1',
+    ...(target === null ? {} : { 'x-amz-target': target.includes('.') ? target : `SageMaker.${target}` }),
+    ...options.headers,
+  };
+  let request = new HttpRequest({ method: options.method ?? 'POST', protocol: 'http:', hostname, port: Number(port), path: options.path ?? '/', headers, body });
+  const credentials = options.credentials === undefined ? LOCAL_CREDENTIALS : options.credentials;
+  if (credentials) {
+    const { date: signingDate, service = 'sagemaker', presignExpiresIn } = options.signing ?? {};
+    const signer = new SignatureV4({ service, region: options.region ?? 'us-east-1', credentials, sha256: Hash.bind(null, 'sha256') });
+    request = (presignExpiresIn === undefined
+      ? await signer.sign(request, { signingDate })
+      : await signer.presign(request, { signingDate, expiresIn: presignExpiresIn, unhoistableHeaders: new Set(['x-amz-target']) })) as HttpRequest;
+  }
+  return request;
 }
 
 /** Polls Describe until the app reaches one of `statuses` (or fails the test after `timeoutMs`). */
