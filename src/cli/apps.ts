@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { json, OUTPUT_FORMATS, record, table, withoutMetadata, type OutputFormat } from './output.js';
-import { FAILED_STATUSES, waitUntilSettled } from './wait.js';
+import { FAILED_STATUSES, waitUntilSettled, type WaitOptions } from './wait.js';
 
 /** Where partnerplane listens by default. */
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4577';
@@ -103,7 +103,7 @@ function print(options: GlobalOptions, value: object, asTable: (value: any) => s
 }
 
 /** Waits if asked, prints the app as it ended, and fails the command if it ended in a failure. */
-async function settle(client: SageMakerClient, options: GlobalOptions, flags: WaitFlags, arn: string, label: string, action: { deleting?: boolean } = {}): Promise<void> {
+async function settle(client: SageMakerClient, options: GlobalOptions, flags: WaitFlags, arn: string, label: string, startedAs: WaitOptions['startedAs']): Promise<void> {
   if (!flags.wait) {
     print(options, { Arn: arn });
     return;
@@ -112,7 +112,7 @@ async function settle(client: SageMakerClient, options: GlobalOptions, flags: Wa
     pollIntervalMs: flags.pollInterval * 1000,
     timeoutMs: flags.waitTimeout * 1000,
     progress: process.stderr,
-    deleting: action.deleting,
+    startedAs,
   });
   if (!app) {
     print(options, { Arn: arn, Status: 'Deleted' });
@@ -194,7 +194,7 @@ export function registerAppsCommands(program: Command): void {
         ClientToken: flags.clientToken,
       };
       const { Arn } = await client.send(new CreatePartnerAppCommand(request));
-      await settle(client, options, flags as WaitFlags, Arn!, flags.name);
+      await settle(client, options, flags as WaitFlags, Arn!, flags.name, 'Creating');
     }),
   );
 
@@ -249,7 +249,7 @@ export function registerAppsCommands(program: Command): void {
         ClientToken: flags.clientToken,
       };
       await client.send(new UpdatePartnerAppCommand(request));
-      await settle(client, options, flags as WaitFlags, Arn, app);
+      await settle(client, options, flags as WaitFlags, Arn, app, 'Updating');
     }),
   );
 
@@ -264,7 +264,7 @@ export function registerAppsCommands(program: Command): void {
     action(async (client, options, app: string, flags: WaitFlags & { clientToken?: string }) => {
       const Arn = await resolveArn(client, app);
       await client.send(new DeletePartnerAppCommand({ Arn, ClientToken: flags.clientToken }));
-      await settle(client, options, flags, Arn, app, { deleting: true });
+      await settle(client, options, flags, Arn, app, 'Deleting');
     }),
   );
 

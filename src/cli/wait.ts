@@ -12,8 +12,8 @@ export interface WaitOptions {
   timeoutMs: number;
   /** Where progress goes; stdout stays for the result. */
   progress: NodeJS.WriteStream;
-  /** Waiting for a delete: an app that is no longer found has finished deleting. */
-  deleting?: boolean;
+  /** The status the call just put the app in (Creating, Updating or Deleting), shown at once. */
+  startedAs: 'Creating' | 'Updating' | 'Deleting';
 }
 
 export class WaitTimeout extends Error {
@@ -66,6 +66,7 @@ class ProgressLines {
 /** The app's description once it has settled; `undefined` when a deleted app is already forgotten. */
 export async function waitUntilSettled(client: SageMakerClient, arn: string, label: string, options: WaitOptions): Promise<DescribePartnerAppResponse | undefined> {
   const progress = new ProgressLines(options.progress, label);
+  progress.show(options.startedAs);
   const deadline = Date.now() + options.timeoutMs;
   try {
     for (;;) {
@@ -73,7 +74,8 @@ export async function waitUntilSettled(client: SageMakerClient, arn: string, lab
       try {
         app = await client.send(new DescribePartnerAppCommand({ Arn: arn }));
       } catch (error) {
-        if (!options.deleting || (error as Error).name !== 'ResourceNotFound') throw error;
+        // A deleted app is forgotten after a while: not finding it is the end of its deletion.
+        if (options.startedAs !== 'Deleting' || (error as Error).name !== 'ResourceNotFound') throw error;
         progress.show('Deleted');
         return undefined;
       }

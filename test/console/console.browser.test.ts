@@ -17,7 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OUTPUT_DIR = path.resolve('test-output');
 /** Long enough for the page to show Creating, Updating and Deleting before they end. */
-const VISIBLE_TRANSITION_MS = 1500;
+const VISIBLE_TRANSITION_MS = 2500;
 const STEP_TIMEOUT_MS = 15_000;
 
 const chromiumRequired = process.env.PARTNERPLANE_REQUIRE_CHROMIUM === '1';
