@@ -10,12 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
 import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
 import type { Config } from './config.js';
+import { CONSOLE_PATH, createConsole } from './console/console.js';
+import { newConsoleSecret } from './console/session.js';
 import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import type { OperationContext } from './operations/context.js';
+import type { Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
@@ -64,6 +66,15 @@ export async function createServer(config: Config, logger: Logger = createLogger
     credentials,
   });
 
+  const webConsole = createConsole({
+    invoke,
+    lookupCredential: (accessKeyId) => credentials.get(accessKeyId),
+    sessionKey: await store.sharedSecret('console', newConsoleSecret),
+    secureCookies: () => publicUrl.startsWith('https:'),
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+  });
+
   function fail(res: ServerResponse, requestId: string, error: unknown): void {
     if (!(error instanceof ServiceError)) {
       logger.error({ err: error, requestId }, 'request failed unexpectedly');
@@ -75,13 +86,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
     writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' });
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
-    const body = await readBody(req, config.maxBodyBytes);
-    const caller = await verifyRequest(rawRequestOf(req, body), credentials);
-    const json = parseJsonBody(body);
-    assertAllowed(credentials, caller, `sagemaker:${operation}`, requestedResource(json, caller));
-    const input = validators.get(operation)!(json);
+  /** The pipeline once the caller is known; the API and the console both run operations through it. */
+  async function invoke(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
+    assertAllowed(credentials, caller, `sagemaker:${operation}`, requestedResource(body, caller));
+    const input = validators.get(operation)!(body);
     const context: OperationContext = {
       caller,
       store,
@@ -92,14 +100,24 @@ export async function createServer(config: Config, logger: Logger = createLogger
       gatewaySecret,
       scheduleTransition: (dueAt) => reconciler.wake(dueAt),
     };
-    const output = await operations[operation]!(input as never, context);
-    writeResult(res, requestId, output);
+    return operations[operation]!(input as never, context);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
+    const body = await readBody(req, config.maxBodyBytes);
+    const caller = await verifyRequest(rawRequestOf(req, body), credentials);
+    writeResult(res, requestId, await invoke(operation, parseJsonBody(body), caller, requestId));
   }
 
   const server = http.createServer((req, res) => {
     const requestId = randomUUID();
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
       handleApi(req, res, requestId).catch((error: unknown) => fail(res, requestId, error));
+      return;
+    }
+    if (req.url === CONSOLE_PATH || req.url?.startsWith(`${CONSOLE_PATH}/`) || req.url?.startsWith(`${CONSOLE_PATH}?`)) {
+      webConsole(req, res, requestId).catch((error: unknown) => fail(res, requestId, error));
       return;
     }
     if (req.url?.startsWith('/gateway/')) {
