@@ -1,14 +1,21 @@
 import type { ListTagsInput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../protocol/errors.js';
+import { model } from '../validation/shapes.js';
 import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing } from './common.js';
 import type { OperationContext, Validated } from './context.js';
 
 /** The token is the last key of the previous page, in base64url so it stays opaque. */
 const encodeToken = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
 
+// Only a key an app could have is a position to list from; anything else (a NUL byte, say) is
+// not a token this server gave, and must not reach the database.
+const { min: KEY_MIN, max: KEY_MAX, pattern: KEY_PATTERN } = model.shapes.TagKey;
+const TAG_KEY = new RegExp(`^(?:${KEY_PATTERN})$`, 'u');
+const isTagKey = (key: string) => [...key].length >= KEY_MIN && [...key].length <= KEY_MAX && TAG_KEY.test(key);
+
 function decodeToken(token: string): string {
   const key = Buffer.from(token, 'base64url').toString('utf8');
-  if (!key || encodeToken(key) !== token) {
+  if (!isTagKey(key) || encodeToken(key) !== token) {
     throw validationError('The NextToken is not valid. Pass the NextToken value returned by the previous ListTags call.');
   }
   return key;
