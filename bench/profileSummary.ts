@@ -2,7 +2,8 @@
  * Reads a V8 CPU profile (`npm run bench -- --cpu-prof DIR` writes one for the server) and prints
  * where the busy time went once the server was serving: the functions with the most self time, and
  * the files with the most time inclusive of what they call.
- *   node --import tsx bench/profileSummary.ts DIR/CPU.*.cpuprofile [top]
+ *   node --import tsx bench/profileSummary.ts DIR/CPU.*.cpuprofile [top] [skip-ms]
+ * skip-ms leaves out the first milliseconds of serving as well, e.g. while the JIT warms up.
  */
 import fs from 'node:fs';
 
@@ -17,7 +18,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topText] = process.argv.slice(2);
+const [file, topText, skipText] = process.argv.slice(2);
 if (!file) {
   console.error('usage: profileSummary.ts <file.cpuprofile> [top]');
   process.exit(2);
@@ -39,9 +40,13 @@ const IDLE = new Set(['(idle)', '(program)']);
 // Only the serving: from the first request on (start-up's module loading is not the hot path),
 // and only busy samples, so the shares are of the time the server spent working.
 const firstServing = profile.samples.findIndex((id) => stackOf(id).some((node) => node.callFrame.url.endsWith('/dist/server.js')));
+const skipMs = Number(skipText ?? 0);
 const selfMs = new Map<number, number>();
+let sinceServing = 0;
 profile.samples.forEach((id, index) => {
-  if (index < firstServing || IDLE.has(byId.get(id)!.callFrame.functionName)) return;
+  if (index < firstServing) return;
+  sinceServing += (profile.timeDeltas[index] ?? 0) / 1000;
+  if (sinceServing < skipMs || IDLE.has(byId.get(id)!.callFrame.functionName)) return;
   selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
 });
 const totalMs = [...selfMs.values()].reduce((sum, ms) => sum + ms, 0);
