@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /** The `partnerplane` command. */
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, SETTINGS, type Config } from './config.js';
+import { ConfigError, loadConfig, SETTINGS, type Config, type SettingDef } from './config.js';
 import { createServer } from './server.js';
+import { migrateStore } from './store/index.js';
 
 const program = new Command('partnerplane').description('Self-hosted Amazon SageMaker Partner AI App API');
 
-const serve = program.command('serve').description('Run the API server (and its lifecycle reconciler)');
-for (const def of SETTINGS) {
-  serve.addOption(new Option(`${def.flag} <value>`, `${def.description} (env ${def.env}${def.defaultText ? `, default ${def.defaultText}` : ''})`));
+function addSettingOptions(command: Command, settings: readonly SettingDef[]): void {
+  for (const def of settings) {
+    command.addOption(new Option(`${def.flag} <value>`, `${def.description} (env ${def.env}${def.defaultText ? `, default ${def.defaultText}` : ''})`));
+  }
 }
+
 /** A bad setting (or credentials file) ends the process with status 2, saying what is wrong. */
 function exitOnConfigError(error: unknown): never {
   if (error instanceof ConfigError) {
@@ -19,15 +22,21 @@ function exitOnConfigError(error: unknown): never {
   throw error;
 }
 
-serve.action(async (options: Record<string, string>) => {
+/** The configuration from the command's flags and the environment. */
+function configFrom(options: Record<string, string>): Config {
   const given: Partial<Record<keyof Config, string>> = {};
   for (const def of SETTINGS) if (options[def.key] !== undefined) given[def.key] = options[def.key];
-  let config: Config;
   try {
-    config = loadConfig(given);
+    return loadConfig(given);
   } catch (error) {
-    exitOnConfigError(error);
+    return exitOnConfigError(error);
   }
+}
+
+const serve = program.command('serve').description('Run the API server (and its lifecycle reconciler)');
+addSettingOptions(serve, SETTINGS);
+serve.action(async (options: Record<string, string>) => {
+  const config = configFrom(options);
   const server = await createServer(config).catch(exitOnConfigError);
   await server.listen();
   const stop = (signal: string) => {
@@ -42,6 +51,19 @@ serve.action(async (options: Record<string, string>) => {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+});
+
+const migrate = program
+  .command('migrate')
+  .description('Bring the database schema up to date and exit (serve also does this at start; safe while replicas run)');
+addSettingOptions(
+  migrate,
+  SETTINGS.filter((def) => def.key === 'dataDir' || def.key === 'databaseUrl'),
+);
+migrate.action(async (options: Record<string, string>) => {
+  const config = configFrom(options);
+  const { kind, applied } = await migrateStore(config);
+  console.log(applied.length === 0 ? `${kind}: schema already up to date` : `${kind}: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}`);
 });
 
 // `serve` leaves out the apps commands: they load the AWS SDK, a second of start-up and ~35 MiB.

@@ -1,11 +1,29 @@
 import type { Config } from '../config.js';
-import { openSqliteStore, sqlitePathFrom } from './sqlite.js';
+import type { Logger } from '../observability/logger.js';
+import { createPostgresPool, migratePostgres, openPostgresStore } from './postgres.js';
+import { migrateSqlite, openSqliteStore, sqlitePathFrom } from './sqlite.js';
 import type { Store } from './store.js';
 
-/** The store the settings ask for: SQLite in the data directory unless a database URL says otherwise. */
-export async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl && /^postgres(ql)?:/.test(config.databaseUrl)) {
-    throw new Error('PostgreSQL storage is not available in this build');
-  }
+const isPostgresUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:/.test(url);
+
+/**
+ * The store the settings ask for: SQLite in the data directory unless a database URL says
+ * otherwise. Either way the schema is migrated to this version first.
+ */
+export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+  if (isPostgresUrl(config.databaseUrl)) return openPostgresStore(config.databaseUrl, logger);
   return openSqliteStore(sqlitePathFrom(config.databaseUrl, config.dataDir));
+}
+
+/** Brings the configured database's schema up to date (`partnerplane migrate`); returns the versions applied. */
+export async function migrateStore(config: Config): Promise<{ kind: Store['kind']; applied: number[] }> {
+  if (isPostgresUrl(config.databaseUrl)) {
+    const pool = createPostgresPool(config.databaseUrl);
+    try {
+      return { kind: 'postgres', applied: await migratePostgres(pool) };
+    } finally {
+      await pool.end();
+    }
+  }
+  return { kind: 'sqlite', applied: migrateSqlite(sqlitePathFrom(config.databaseUrl, config.dataDir)) };
 }

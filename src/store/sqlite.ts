@@ -43,33 +43,57 @@ export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string)
   return path.join(dataDir, 'partnerplane.sqlite');
 }
 
-function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+/** Applies the migrations this database lacks; returns the versions applied. */
+function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
   assertOrdered(migrations);
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const newlyApplied: number[] = [];
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
+    // Checked again under the write lock: another process may have applied it meanwhile.
+    const ran = db.transaction(() => {
+      if (isApplied.get(migration.version)) return false;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, Date.now());
+      return true;
     }).immediate();
+    if (ran) newlyApplied.push(migration.version);
   }
   const newest = Math.max(0, ...applied);
   if (newest > migrations.length) {
     throw new Error(`the database has schema version ${newest}, newer than this partnerplane knows (${migrations.length})`);
   }
+  return newlyApplied;
 }
 
-export function openSqliteStore(file: string): SqliteStore {
+function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export function openSqliteStore(file: string): SqliteStore {
+  const db = openDatabase(file);
   migrate(db, sqliteMigrations);
   return new SqliteStore(db);
 }
+
+/** Brings the database file's schema up to date (`partnerplane migrate`); returns the versions applied. */
+export function migrateSqlite(file: string): number[] {
+  const db = openDatabase(file);
+  try {
+    return migrate(db, sqliteMigrations);
+  } finally {
+    db.close();
+  }
+}
+
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;

@@ -1,0 +1,6 @@
+/** PostgreSQL schema, applied in version order at start. Never edit a released migration: add the next number. */
+import type { Migration } from '../migration.js';
+import { migration as initial } from './001_initial.js';
+import { migration as operations } from './002_operations.js';
+
+export const postgresMigrations: readonly Migration[] = [initial, operations];

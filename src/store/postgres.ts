@@ -1,0 +1,488 @@
+/**
+ * PostgreSQL, for several replicas sharing one database. Every rule that must hold across replicas
+ * is settled by the database inside one transaction:
+ * - a ClientToken is claimed first, by inserting its idempotency record: a concurrent request with
+ *   the same token waits on that row and then replays the winner's answer;
+ * - a live Name is claimed by the partial unique index apps_live_name;
+ * - the account quota is one conditional upsert of account_usage;
+ * - Update, Delete and tag writes lock the app's row, so they see each other's results;
+ * - the reconciler claims due apps with FOR UPDATE SKIP LOCKED, so each transition is applied by one
+ *   replica; a replica that dies mid-transaction has its transaction rolled back and the apps
+ *   become claimable again.
+ */
+import pg from 'pg';
+import type { PartnerApp, PartnerAppStatus, PartnerAppType, Tag } from '../domain/partnerApp.js';
+import type { Logger } from '../observability/logger.js';
+import { assertOrdered, type Migration } from './migrations/migration.js';
+import { postgresMigrations } from './migrations/postgres/index.js';
+import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { APP_COLUMNS, appFromRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import type {
+  Advance,
+  AuditQuery,
+  AuditRecord,
+  FailureTarget,
+  IdempotencyKey,
+  IdempotencyRecord,
+  NewApp,
+  Page,
+  StateSnapshot,
+  Store,
+  TagWriteOutcome,
+  TransitionStart,
+  WriteOutcome,
+} from './store.js';
+
+type Db = pg.Pool | pg.PoolClient;
+
+const INT8_OID = 20;
+/** BIGINT columns hold epoch milliseconds, sequence numbers and counts, all far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+const UNIQUE_VIOLATION = '23505';
+/** Failures after which the whole transaction can simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 3;
+
+const isDatabaseError = (error: unknown, code: string, constraint?: string): boolean =>
+  error instanceof pg.DatabaseError && error.code === code && (constraint === undefined || error.constraint === constraint);
+
+/** Ends a transaction early with ROLLBACK and makes `outcome` its result. */
+class Rollback<T> {
+  constructor(readonly outcome: T) {}
+}
+const rollback = <T>(outcome: T): never => {
+  throw new Rollback(outcome);
+};
+
+const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
+const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+const IDEMPOTENCY_COLUMNS = 'account_id, region, operation, token, request_hash, response, created_at';
+
+/** Named statements are parsed once per connection. */
+const SQL = {
+  getApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1`,
+  lockApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 FOR UPDATE`,
+  lockLiveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted' FOR UPDATE",
+  liveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted'",
+  insertApp: `INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMN_COUNT)})`,
+  saveApp: `UPDATE apps SET (${APP_COLUMNS}) = (${placeholders(APP_COLUMN_COUNT)}) WHERE arn = $${APP_COLUMN_COUNT + 1}`,
+  forgetApp: 'DELETE FROM apps WHERE arn = $1',
+  // Takes one unit of quota if the account is below $2, creating its row on first use; no row back
+  // means the quota is full.
+  takeQuota: `INSERT INTO account_usage AS usage (account_id, live_apps) SELECT $1, 1 WHERE $2 > 0
+              ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $2
+              RETURNING live_apps`,
+  liveApps: 'SELECT live_apps FROM account_usage WHERE account_id = $1',
+  releaseQuota: 'UPDATE account_usage SET live_apps = live_apps - $2 WHERE account_id = $1',
+  listFirst: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 ORDER BY seq DESC LIMIT $3',
+  listBefore: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
+  findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE account_id = $1 AND region = $2 AND operation = $3 AND token = $4`,
+  claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+  upsertTags: `INSERT INTO tags (arn, key, value) SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t(key, value)
+               ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
+  countTagsAfterMerge: 'SELECT count(*) AS total FROM (SELECT key FROM tags WHERE arn = $1 UNION SELECT unnest($2::text[]) COLLATE "C") AS keys',
+  listTags: 'SELECT key, value FROM tags WHERE arn = $1 AND key > $2 ORDER BY key LIMIT $3',
+  deleteTags: 'DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])',
+  deleteAllTags: 'DELETE FROM tags WHERE arn = $1',
+  claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  nextDue: 'SELECT min(due_at) AS due FROM apps WHERE due_at IS NOT NULL',
+  purgeIdempotency: 'DELETE FROM idempotency WHERE created_at < $1',
+  purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',
+  useToken: 'INSERT INTO used_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  getSecret: 'SELECT value FROM shared_secrets WHERE name = $1',
+  insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  ping: 'SELECT 1',
+  countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
+  // One statement for the whole batch: the records are appended together or not at all.
+  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${AUDIT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
+  listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,
+  listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = $1 AND time >= $2 ORDER BY time DESC, seq DESC LIMIT $3`,
+  armApp: "UPDATE apps SET fail_transition = 1 WHERE arn = $1 AND status NOT IN ('Deleting', 'Deleted')",
+  armType: "UPDATE apps SET fail_transition = 1 WHERE type = $1 AND status NOT IN ('Deleting', 'Deleted')",
+  armCreate: 'INSERT INTO failing_creates (type) VALUES ($1) ON CONFLICT DO NOTHING',
+  consumeFailingCreate: 'DELETE FROM failing_creates WHERE type = $1',
+  allApps: `SELECT ${APP_COLUMNS} FROM apps ORDER BY seq`,
+  allTags: 'SELECT arn, key, value FROM tags ORDER BY arn, key',
+  allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
+  allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
+  allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
+  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates',
+  recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
+} as const;
+
+function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, statement: keyof typeof SQL, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statement, text: SQL[statement], values });
+}
+
+interface IdempotencyRow {
+  account_id: string;
+  region: string;
+  operation: string;
+  token: string;
+  request_hash: string;
+  response: string;
+  created_at: number;
+}
+
+const idempotencyFromRow = (row: IdempotencyRow): IdempotencyRecord => ({
+  accountId: row.account_id,
+  region: row.region,
+  operation: row.operation,
+  token: row.token,
+  requestHash: row.request_hash,
+  response: row.response,
+  createdAt: row.created_at,
+});
+
+/** The last value given for each key wins, as if the tags were applied one by one. */
+function tagColumns(tags: Tag[]): [string[], string[]] {
+  const byKey = new Map(tags.map((tag) => [tag.Key, tag.Value]));
+  return [[...byKey.keys()], [...byKey.values()]];
+}
+
+/** Serialises migration runs of every process on the same schema, whichever starts first. */
+const MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('partnerplane migrations ' || current_schema()))";
+const MIGRATION_UNLOCK = "SELECT pg_advisory_unlock(hashtext('partnerplane migrations ' || current_schema()))";
+
+/**
+ * Applies the migrations this database lacks, each in its own transaction, while holding an
+ * advisory lock so that replicas starting together migrate one at a time (the others then find
+ * nothing left to do). Returns the versions applied.
+ */
+export async function migratePostgres(pool: pg.Pool, migrations: readonly Migration[] = postgresMigrations): Promise<number[]> {
+  assertOrdered(migrations);
+  const client = await pool.connect();
+  try {
+    await client.query(MIGRATION_LOCK);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const newest = Math.max(0, ...rows.map((row) => row.version));
+      if (newest > migrations.length) {
+        throw new Error(`the database has schema version ${newest}, newer than this partnerplane knows (${migrations.length})`);
+      }
+      const applied: number[] = [];
+      for (const migration of migrations.slice(newest)) {
+        await client.query('BEGIN');
+        try {
+          await client.query(migration.sql);
+          await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, Date.now()]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+        applied.push(migration.version);
+      }
+      return applied;
+    } finally {
+      await client.query(MIGRATION_UNLOCK);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export function createPostgresPool(databaseUrl: string, logger?: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'partnerplane', types, connectionTimeoutMillis: 10_000 });
+  // An idle connection can break (database restart, network); the pool drops it and the next
+  // query opens a new one. Without a listener the error would end the process.
+  pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  return pool;
+}
+
+export async function openPostgresStore(databaseUrl: string, logger?: Logger): Promise<PostgresStore> {
+  const pool = createPostgresPool(databaseUrl, logger);
+  try {
+    await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresStore(pool);
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Runs `work` in one transaction on one connection. A Rollback thrown by `work` rolls back and
+   * becomes the result; a deadlock or serialization failure runs the whole transaction again.
+   */
+  private async transaction<T>(work: (db: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(begin);
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+        if (error instanceof Rollback) return error.outcome as T;
+        const retry = attempt < MAX_ATTEMPTS && error instanceof pg.DatabaseError && RETRYABLE.has(error.code ?? '');
+        if (!retry) throw error;
+      } finally {
+        // A connection that could not even roll back is not given to the next request.
+        client.release(broken);
+      }
+    }
+  }
+
+  async sharedSecret(name: string, create: () => string): Promise<string> {
+    await run(this.pool, 'insertSecret', [name, create()]);
+    const { rows } = await run<{ value: string }>(this.pool, 'getSecret', [name]);
+    return rows[0]!.value;
+  }
+
+  findIdempotency(key: IdempotencyKey): Promise<IdempotencyRecord | undefined> {
+    return this.readIdempotency(this.pool, key);
+  }
+
+  private async readIdempotency(db: Db, key: IdempotencyKey): Promise<IdempotencyRecord | undefined> {
+    const { rows } = await run<IdempotencyRow>(db, 'findIdempotency', [key.accountId, key.region, key.operation, key.token]);
+    return rows[0] && idempotencyFromRow(rows[0]);
+  }
+
+  /**
+   * Claims the token for this transaction by inserting its record. If another request holds it,
+   * the insert waits for that request's transaction; the record is then returned when it committed.
+   */
+  private async claimToken(db: pg.PoolClient, record: IdempotencyRecord | undefined): Promise<void> {
+    if (!record) return;
+    const { accountId, region, operation, token, requestHash, response, createdAt } = record;
+    const claimed = await run(db, 'claimIdempotency', [accountId, region, operation, token, requestHash, response, createdAt]);
+    if (claimed.rowCount === 1) return;
+    // A new statement sees the competing transaction's committed record.
+    const prior = await this.readIdempotency(db, record);
+    // Only a purge between the two statements could make the record vanish; let the client retry.
+    if (!prior) throw new Error(`idempotency record for token ${token} vanished while it was being replayed`);
+    rollback<WriteOutcome>({ outcome: 'replay', record: prior });
+  }
+
+  /** Merges tags of an app whose row this transaction has locked; false if it would exceed maxTags. */
+  private async mergeTags(db: pg.PoolClient, arn: string, tags: Tag[], maxTags: number): Promise<boolean> {
+    const [keys, values] = tagColumns(tags);
+    const { rows } = await run<{ total: number }>(db, 'countTagsAfterMerge', [arn, keys]);
+    if (rows[0]!.total > maxTags) return false;
+    await run(db, 'upsertTags', [arn, keys, values]);
+    return true;
+  }
+
+  createApp(request: NewApp): Promise<WriteOutcome> {
+    return this.transaction(async (db): Promise<WriteOutcome> => {
+      const { app } = request;
+      await this.claimToken(db, request.idempotency);
+      const armed = ((await run(db, 'consumeFailingCreate', [app.type])).rowCount ?? 0) > 0;
+      // The app row goes in before the quota row is locked: taking the quota lock last keeps the
+      // lock order the same as the reconciler's (app rows, then quota rows), so they cannot deadlock.
+      try {
+        await run(db, 'insertApp', appToRow(armed ? { ...app, failTransition: true } : app));
+      } catch (error) {
+        if (isDatabaseError(error, UNIQUE_VIOLATION, 'apps_live_name')) rollback<WriteOutcome>({ outcome: 'name-taken' });
+        throw error;
+      }
+      const quota = await run(db, 'takeQuota', [app.accountId, request.maxAppsPerAccount]);
+      if (quota.rowCount === 0) {
+        const { rows } = await run<{ live_apps: number }>(db, 'liveApps', [app.accountId]);
+        rollback<WriteOutcome>({ outcome: 'quota-exceeded', liveApps: rows[0]?.live_apps ?? 0 });
+      }
+      if (request.tags.length > 0) {
+        const [keys, values] = tagColumns(request.tags);
+        await run(db, 'upsertTags', [app.arn, keys, values]);
+      }
+      return { outcome: 'done' };
+    });
+  }
+
+  startTransition(request: TransitionStart): Promise<WriteOutcome> {
+    return this.transaction(async (db): Promise<WriteOutcome> => {
+      await this.claimToken(db, request.idempotency);
+      const { rows } = await run<AppRow>(db, 'lockApp', [request.arn]);
+      const row = rows[0];
+      if (!row || row.status === 'Deleted') return rollback<WriteOutcome>({ outcome: 'not-found' });
+      const app = appFromRow(row);
+      if (!request.from.includes(app.status)) return rollback<WriteOutcome>({ outcome: 'wrong-state', status: app.status });
+      if (request.tags && !(await this.mergeTags(db, app.arn, request.tags, request.maxTags))) {
+        return rollback<WriteOutcome>({ outcome: 'too-many-tags' });
+      }
+      await this.save(db, {
+        ...app,
+        status: request.to,
+        dueAt: request.dueAt,
+        lastModifiedTime: request.lastModifiedTime,
+        pendingUpdate: request.pendingUpdate,
+        failTransition: request.failTransition || app.failTransition,
+      });
+      return { outcome: 'done' };
+    });
+  }
+
+  private async save(db: pg.PoolClient, app: PartnerApp): Promise<void> {
+    await run(db, 'saveApp', [...appToRow(app), app.arn]);
+  }
+
+  async getApp(arn: string): Promise<PartnerApp | undefined> {
+    const { rows } = await run<AppRow>(this.pool, 'getApp', [arn]);
+    return rows[0] && appFromRow(rows[0]);
+  }
+
+  async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
+    const { rows } =
+      page.before === undefined
+        ? await run<SummaryRow>(this.pool, 'listFirst', [accountId, region, page.limit + 1])
+        : await run<SummaryRow>(this.pool, 'listBefore', [accountId, region, page.before, page.limit + 1]);
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
+  }
+
+  addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome> {
+    return this.transaction(async (db): Promise<TagWriteOutcome> => {
+      if ((await run(db, 'lockLiveApp', [arn])).rowCount === 0) return 'not-found';
+      return (await this.mergeTags(db, arn, tags, maxTags)) ? 'done' : rollback<TagWriteOutcome>('too-many');
+    });
+  }
+
+  async listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined> {
+    if ((await run(this.pool, 'liveApp', [arn])).rowCount === 0) return undefined;
+    const { rows } = await run<{ key: string; value: string }>(this.pool, 'listTags', [arn, page.after ?? '', page.limit + 1]);
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
+  }
+
+  deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'> {
+    return this.transaction(async (db) => {
+      if ((await run(db, 'lockLiveApp', [arn])).rowCount === 0) return 'not-found' as const;
+      await run(db, 'deleteTags', [arn, keys]);
+      return 'done' as const;
+    });
+  }
+
+  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
+    return this.transaction(async (db) => {
+      const { rows } = await run<AppRow>(db, 'claimDue', [now, limit]);
+      const released = new Map<string, number>();
+      for (const app of rows.map(appFromRow)) {
+        const next = advance(app);
+        if (next.kind === 'forget') {
+          await run(db, 'forgetApp', [app.arn]);
+          await run(db, 'deleteAllTags', [app.arn]);
+          continue;
+        }
+        if (next.app.status === 'Deleted' && app.status !== 'Deleted') released.set(app.accountId, (released.get(app.accountId) ?? 0) + 1);
+        await this.save(db, next.app);
+      }
+      // Quota rows in one order in every replica, so two reconcilers never wait on each other.
+      for (const accountId of [...released.keys()].sort()) await run(db, 'releaseQuota', [accountId, released.get(accountId)]);
+      return rows.length;
+    });
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const { rows } = await run<{ due: number | null }>(this.pool, 'nextDue', []);
+    return rows[0]?.due ?? undefined;
+  }
+
+  async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
+    await run(this.pool, 'purgeIdempotency', [idempotencyBefore]);
+    await run(this.pool, 'purgeUsedTokens', [now]);
+  }
+
+  async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
+    return (await run(this.pool, 'useToken', [tokenId, expiresAt])).rowCount === 1;
+  }
+
+  async ping(): Promise<void> {
+    await run(this.pool, 'ping', []);
+  }
+
+  async countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>> {
+    const { rows } = await run<{ status: PartnerAppStatus; count: number }>(this.pool, 'countByStatus', []);
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map(auditToRow);
+    await run(this.pool, 'appendAudit', AUDIT_TYPES.map((_, column) => rows.map((row) => row[column])));
+  }
+
+  async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    const since = query.since ?? 0;
+    const { rows } =
+      query.accountId === undefined
+        ? await run<AuditRow>(this.pool, 'listAudit', [since, query.limit])
+        : await run<AuditRow>(this.pool, 'listAuditOfAccount', [query.accountId, since, query.limit]);
+    return rows.map(auditFromRow);
+  }
+
+  async reset(): Promise<void> {
+    await run(this.pool, 'forgetAll', []);
+  }
+
+  exportState(): Promise<StateSnapshot> {
+    // One snapshot for every query, so the export is consistent while replicas keep writing.
+    return this.transaction(async (db): Promise<StateSnapshot> => {
+      const tagsByArn = new Map<string, Tag[]>();
+      for (const row of (await run<{ arn: string; key: string; value: string }>(db, 'allTags', [])).rows) {
+        const tags = tagsByArn.get(row.arn) ?? [];
+        tags.push({ Key: row.key, Value: row.value });
+        tagsByArn.set(row.arn, tags);
+      }
+      const apps = (await run<AppRow>(db, 'allApps', [])).rows;
+      return {
+        apps: apps.map((row) => ({ app: appFromRow(row), tags: tagsByArn.get(row.arn) ?? [] })),
+        idempotency: (await run<IdempotencyRow>(db, 'allIdempotency', [])).rows.map(idempotencyFromRow),
+        usedTokens: (await run<{ token_id: string; expires_at: number }>(db, 'allUsedTokens', [])).rows.map((row) => ({
+          tokenId: row.token_id,
+          expiresAt: row.expires_at,
+        })),
+        failingCreates: (await run<{ type: PartnerAppType }>(db, 'allFailingCreates', [])).rows.map((row) => row.type),
+      };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  importState(snapshot: StateSnapshot): Promise<void> {
+    return this.transaction(async (db) => {
+      await run(db, 'forgetAll', []);
+      for (const { app, tags } of snapshot.apps) {
+        await run(db, 'insertApp', appToRow(app));
+        if (tags.length > 0) await run(db, 'upsertTags', [app.arn, ...tagColumns(tags)]);
+      }
+      for (const record of snapshot.idempotency) {
+        const { accountId, region, operation, token, requestHash, response, createdAt } = record;
+        await run(db, 'claimIdempotency', [accountId, region, operation, token, requestHash, response, createdAt]);
+      }
+      for (const token of snapshot.usedTokens) await run(db, 'useToken', [token.tokenId, token.expiresAt]);
+      for (const type of snapshot.failingCreates) await run(db, 'armCreate', [type]);
+      await run(db, 'recountUsage', []);
+    });
+  }
+
+  armFailure(target: FailureTarget): Promise<number> {
+    return this.transaction(async (db) => {
+      if ('arn' in target) return (await run(db, 'armApp', [target.arn])).rowCount ?? 0;
+      // Arm the next create before the existing apps: the same lock order as createApp.
+      await run(db, 'armCreate', [target.type]);
+      return (await run(db, 'armType', [target.type])).rowCount ?? 0;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
