@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's own runner (TypeScript through tsx), files in parallel.
 // Extra arguments are passed on (e.g. a file list or --test-name-pattern).
+//
+// The suite runs twice: on SQLite, then on PostgreSQL with PARTNERPLANE_TEST_DATABASE_URL set
+// (default postgres://postgres@127.0.0.1:5432/test). When PostgreSQL cannot be reached its run is
+// skipped, and said so, unless PARTNERPLANE_REQUIRE_POSTGRES=1 (CI) makes that a failure.
+// PARTNERPLANE_TEST_STORES=sqlite (or postgres) runs one store only.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -14,6 +20,58 @@ function testFiles(dir) {
 }
 
 const args = process.argv.slice(2);
-const files = args.some((arg) => !arg.startsWith('-')) ? [] : testFiles('test').sort();
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...args, ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const explicitFiles = args.some((arg) => !arg.startsWith('-'));
+
+const isPostgresUrl = (url) => /^postgres(ql)?:/.test(url ?? '');
+const postgresUrl = isPostgresUrl(process.env.PARTNERPLANE_TEST_DATABASE_URL)
+  ? process.env.PARTNERPLANE_TEST_DATABASE_URL
+  : 'postgres://postgres@127.0.0.1:5432/test';
+const stores = (process.env.PARTNERPLANE_TEST_STORES ?? 'sqlite,postgres').split(',').map((store) => store.trim());
+const postgresRequired = process.env.PARTNERPLANE_REQUIRE_POSTGRES === '1';
+
+function runSuite(databaseUrl) {
+  const env = { ...process.env, PARTNERPLANE_TEST_DATABASE_URL: databaseUrl ?? '' };
+  const started = Date.now();
+  // Listed afresh for each run: files may come and go while a long run goes on.
+  const files = explicitFiles ? [] : testFiles('test').sort();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...args, ...files], { stdio: 'inherit', env });
+  return { passed: result.status === 0, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** Why PostgreSQL cannot be used, or undefined when it answers. */
+async function postgresProblem() {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error.message || error.code || String(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const summary = [];
+let failed = false;
+if (stores.includes('sqlite')) {
+  const run = runSuite(undefined);
+  summary.push(`SQLite suite: ${run.passed ? 'passed' : 'FAILED'} (${run.seconds} s)`);
+  failed ||= !run.passed;
+}
+if (stores.includes('postgres')) {
+  const problem = await postgresProblem();
+  const shownUrl = postgresUrl.replace(/\/\/[^@/]*@/, '//');
+  if (problem === undefined) {
+    const run = runSuite(postgresUrl);
+    summary.push(`PostgreSQL suite (${shownUrl}): ${run.passed ? 'passed' : 'FAILED'} (${run.seconds} s)`);
+    failed ||= !run.passed;
+  } else if (postgresRequired) {
+    summary.push(`PostgreSQL suite: FAILED, PostgreSQL at ${shownUrl} is required but unreachable: ${problem}`);
+    failed = true;
+  } else {
+    summary.push(`PostgreSQL suite: SKIPPED, PostgreSQL at ${shownUrl} is unreachable (${problem}); start it, or point PARTNERPLANE_TEST_DATABASE_URL at one, to run it`);
+  }
+}
+console.log(`\n${summary.join('\n')}`);
+process.exit(failed ? 1 : 0);

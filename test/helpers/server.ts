@@ -4,7 +4,8 @@
  * what the SDK refuses to send.
  *
  * PARTNERPLANE_TEST_DATABASE_URL, when set, points every test server at that database instead of
- * a fresh SQLite file (the PostgreSQL run of the suite uses it).
+ * a fresh SQLite file (the PostgreSQL run of the suite uses it); on PostgreSQL each server gets a
+ * fresh schema of its own, dropped at close.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { testConfig, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/observability/logger.js';
 import { createServer, type PartnerplaneServer } from '../../src/server.js';
 import { testCredentials, type TestAccount } from './credentials.js';
+import { createTestSchema, isPostgresUrl, type TestSchema } from './postgres.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -53,12 +55,18 @@ export function tempDir(prefix = 'partnerplane-test-'): string {
 /** `logger` lets a test read what the server logs (by default tests log nothing). */
 export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
-  const databaseUrl = overrides.databaseUrl ?? process.env.PARTNERPLANE_TEST_DATABASE_URL;
+  const suiteDatabaseUrl = process.env.PARTNERPLANE_TEST_DATABASE_URL;
+  let schema: TestSchema | undefined;
+  if (overrides.databaseUrl === undefined && isPostgresUrl(suiteDatabaseUrl)) schema = await createTestSchema(suiteDatabaseUrl);
+  const databaseUrl = overrides.databaseUrl ?? schema?.url ?? suiteDatabaseUrl;
   // Without a credentials file only the local pair could call: unless a test brings its own, each
   // server gets one with a pool of accounts.
   const accounts = overrides.credentialsFile === undefined ? testCredentials(dataDir) : undefined;
-  const config = testConfig({ ...FAST_LIFECYCLE, dataDir, databaseUrl, credentialsFile: accounts?.file, ...overrides });
-  const server = await createServer(config, options.logger);
+  const config = testConfig({ ...FAST_LIFECYCLE, dataDir, credentialsFile: accounts?.file, ...overrides, databaseUrl });
+  const server = await createServer(config, options.logger).catch(async (error: unknown) => {
+    await schema?.drop();
+    throw error;
+  });
   const url = await server.listen();
   const clients: SageMakerClient[] = [];
   return {
@@ -82,6 +90,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     async close() {
       for (const client of clients) client.destroy();
       await server.close();
+      await schema?.drop();
       if (!overrides.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
