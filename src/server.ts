@@ -19,6 +19,7 @@ import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import type { Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
+import { drainable } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
@@ -127,6 +128,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     writeJson(res, requestId, 404, JSON.stringify({ message: `No route for ${req.method} ${req.url}` }));
   });
   server.keepAliveTimeout = 65_000;
+  const connections = drainable(server);
 
   return {
     store,
@@ -143,11 +145,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
         });
       }),
     close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
+      // The reconciler finishes its current transaction (releasing what it claimed) while the
+      // requests in flight finish; the store closes only when neither needs it any more.
+      await Promise.all([connections.drain(), reconciler.stop()]);
       gateway.close();
-      await reconciler.stop();
       await store.close();
     },
   };
