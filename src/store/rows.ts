@@ -52,6 +52,16 @@ export function appFromRow(row: AppRow): PartnerApp {
   };
 }
 
+/** A row read as values in APP_COLUMNS order. */
+type AppRowValues = [string, string, string, string, string, string, string, string, string | null, string | null, string | null, number, number, string | null, number | null, number];
+
+/** The row from values in APP_COLUMNS order, for a store that reads rows as arrays. */
+export function appRowFromValues(values: readonly unknown[]): AppRow {
+  const [arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition] =
+    values as AppRowValues;
+  return { arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition };
+}
+
 /** Values in APP_COLUMNS order. */
 export function appToRow(app: PartnerApp): unknown[] {
   return [
