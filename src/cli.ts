@@ -2,6 +2,7 @@
 /** The `partnerplane` command. */
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, SETTINGS, type Config, type SettingDef } from './config.js';
+import { DEFAULT_AUDIT_LIMIT, printAuditLog, type AuditCommandOptions } from './observability/auditCommand.js';
 import { createServer } from './server.js';
 import { migrateStore } from './store/index.js';
 
@@ -68,5 +69,20 @@ migrate.action(async (options: Record<string, string>) => {
 
 // `serve` leaves out the apps commands: they load the AWS SDK, a second of start-up and ~35 MiB.
 if (process.argv[2] !== 'serve') (await import('./cli/apps.js')).registerAppsCommands(program);
+
+const audit = program
+  .command('audit')
+  .description('Print the audit log of mutating calls (who, what, when, outcome), oldest of the selection first')
+  .option('--account <id>', 'only calls made by this 12-digit account')
+  .option('--since <time>', 'only calls at or after this time: ISO 8601 (2026-01-31T12:00:00Z) or a span back from now (30m, 2h, 7d)')
+  .option('--limit <n>', `the newest n matching calls (default ${DEFAULT_AUDIT_LIMIT})`)
+  .option('--output <format>', 'table or json (default table)');
+addSettingOptions(
+  audit,
+  SETTINGS.filter((def) => def.key === 'dataDir' || def.key === 'databaseUrl'),
+);
+audit.action(async (options: AuditCommandOptions & Record<string, string>) => {
+  await printAuditLog(configFrom(options), options, (text) => console.log(text)).catch(exitOnConfigError);
+});
 
 await program.parseAsync();

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ADMIN_PATH, createAdminApi } from './admin/api.js';
 import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
 import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
 import type { Config } from './config.js';
@@ -16,7 +17,11 @@ import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
+import { AUDITED_OPERATIONS, AuditLog } from './observability/audit.js';
+import { OPERATIONS_PATHS, operationsEndpoints } from './observability/endpoints.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
 import type { Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { drainable } from './protocol/drain.js';
@@ -46,6 +51,12 @@ export async function createServer(config: Config, logger: Logger = createLogger
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const validators = compileValidators(model);
   const resolveOperation = operationResolver(Object.keys(operations));
+  // The admin API changes lifecycle delays at runtime: on this server's copy, not the caller's object.
+  config = { ...config };
+  const metrics = new Metrics(store, Object.keys(operations), logger);
+  const audit = new AuditLog(store, logger, metrics);
+  const observer = new RequestObserver(metrics, audit, logger);
+  const serveOperationsEndpoint = operationsEndpoints(store, metrics, logger);
   let publicUrl = config.publicUrl?.replace(/\/+$/, '') ?? '';
 
   const reconciler = new Reconciler(
@@ -56,7 +67,13 @@ export async function createServer(config: Config, logger: Logger = createLogger
     },
     config.reconcileIntervalMs,
     logger,
+    (lateByMs) => metrics.transitionApplied(lateByMs),
   );
+
+  const admin =
+    config.adminToken === undefined
+      ? undefined
+      : createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(Date.now()) });
 
   const gateway = new Gateway({
     store,
@@ -76,7 +93,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
     logger,
   });
 
-  function fail(res: ServerResponse, requestId: string, error: unknown): void {
+  /** Writes the error response; returns the error as the caller was given it. */
+  function fail(res: ServerResponse, requestId: string, error: unknown): ServiceError {
     if (!(error instanceof ServiceError)) {
       logger.error({ err: error, requestId }, 'request failed unexpectedly');
       error = internalFailure();
@@ -85,10 +103,28 @@ export async function createServer(config: Config, logger: Logger = createLogger
     // A body refused (too large, or for an unknown operation) before it was all received is not
     // read on to find where the next request starts: the connection is closed instead.
     writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' });
+    return serviceError;
   }
 
-  /** The pipeline once the caller is known; the API and the console both run operations through it. */
+  /**
+   * The pipeline once the caller is known; the API and the console both run operations through it.
+   * A mutating call is answered only once its audit record is stored.
+   */
   async function invoke(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
+    if (!AUDITED_OPERATIONS.has(operation)) return execute(operation, body, caller, requestId);
+    const call = { operation, caller, input: body, requestId };
+    let output: object;
+    try {
+      output = await execute(operation, body, caller, requestId);
+    } catch (error) {
+      await observer.audited(call, errorCodeOf(error));
+      throw error;
+    }
+    await observer.audited(call, undefined, output);
+    return output;
+  }
+
+  async function execute(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
     assertAllowed(credentials, caller, `sagemaker:${operation}`, requestedResource(body, caller));
     const input = validators.get(operation)!(body);
     const context: OperationContext = {
@@ -104,17 +140,32 @@ export async function createServer(config: Config, logger: Logger = createLogger
     return operations[operation]!(input as never, context);
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
-    const body = await readBody(req, config.maxBodyBytes);
-    const caller = await verifyRequest(rawRequestOf(req, body), credentials);
-    writeResult(res, requestId, await invoke(operation, parseJsonBody(body), caller, requestId));
+  async function handleApi(req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> {
+    let input: unknown;
+    try {
+      call.operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
+      const body = await readBody(req, config.maxBodyBytes);
+      call.caller = await verifyRequest(rawRequestOf(req, body), credentials);
+      input = call.input = parseJsonBody(body);
+    } catch (error) {
+      // Refused before the operation ran, and still audited when it asked for a change.
+      await observer.audited(call, errorCodeOf(error));
+      throw error;
+    }
+    writeResult(res, call.requestId, await invoke(call.operation, input, call.caller, call.requestId));
   }
 
   const server = http.createServer((req, res) => {
     const requestId = randomUUID();
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
-      handleApi(req, res, requestId).catch((error: unknown) => fail(res, requestId, error));
+      const call = newApiCall(requestId);
+      handleApi(req, res, call).then(
+        () => observer.answered(call, 200, undefined),
+        (error: unknown) => {
+          const given = fail(res, requestId, error);
+          observer.answered(call, given.statusCode, given.code);
+        },
+      );
       return;
     }
     if (req.url === CONSOLE_PATH || req.url?.startsWith(`${CONSOLE_PATH}/`) || req.url?.startsWith(`${CONSOLE_PATH}?`)) {
@@ -123,6 +174,15 @@ export async function createServer(config: Config, logger: Logger = createLogger
     }
     if (req.url?.startsWith('/gateway/')) {
       gateway.handle(req, res, requestId);
+      return;
+    }
+    const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (OPERATIONS_PATHS.has(path)) {
+      serveOperationsEndpoint(req, res, requestId, path).catch((error: unknown) => fail(res, requestId, error));
+      return;
+    }
+    if (admin && (path === ADMIN_PATH || path.startsWith(`${ADMIN_PATH}/`))) {
+      admin(req, res, requestId, path).catch((error: unknown) => fail(res, requestId, error));
       return;
     }
     writeJson(res, requestId, 404, JSON.stringify({ message: `No route for ${req.method} ${req.url}` }));

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import {
+  AddTagsCommand,
+  CreatePartnerAppCommand,
+  DeletePartnerAppCommand,
+  DeleteTagsCommand,
+  DescribePartnerAppCommand,
+  UpdatePartnerAppCommand,
+} from '@aws-sdk/client-sagemaker';
+import { sqlitePathFrom } from '../../src/store/sqlite.js';
+import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
+import { createInput, missingArn, rejectsWith, waitFor } from '../operations/support.js';
+
+const run = promisify(execFile);
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(() => server.close());
+
+/** Where the server keeps its data, as `partnerplane audit` is told it. */
+const storeFlags = () => (server.config.databaseUrl ? ['--database-url', server.config.databaseUrl] : ['--data-dir', server.config.dataDir]);
+
+/** Runs `partnerplane audit` (from source, as a separate process) and returns what it printed. */
+async function audit(...flags: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'audit', ...storeFlags(), ...flags], {
+    env: { ...process.env, PARTNERPLANE_DATA_DIR: '', PARTNERPLANE_DATABASE_URL: '' },
+  });
+  return stdout;
+}
+
+interface AuditEntry {
+  time: string;
+  accountId?: string;
+  accessKeyId?: string;
+  principal?: string;
+  operation: string;
+  target?: string;
+  requestId: string;
+  outcome: string;
+}
+
+const auditJson = async (...flags: string[]) => JSON.parse(await audit('--output', 'json', ...flags)) as AuditEntry[];
+
+const requestIdOf = (error: Error) => (error as Error & { $metadata: { requestId: string } }).$metadata.requestId;
+
+test('every mutating call is audited with who, what, when and outcome, and read back with partnerplane audit', async () => {
+  const account = server.newAccount();
+  const other = server.newAccount();
+  const client = server.client({ credentials: account });
+  const started = Date.now();
+  const expected: Omit<AuditEntry, 'time' | 'accountId' | 'accessKeyId' | 'principal'>[] = [];
+
+  const input = createInput();
+  const created = await client.send(new CreatePartnerAppCommand(input));
+  const arn = created.Arn!;
+  expected.push({ operation: 'CreatePartnerApp', target: arn, requestId: created.$metadata.requestId!, outcome: 'success' });
+
+  const duplicate = await rejectsWith(client.send(new CreatePartnerAppCommand({ ...input })), { name: 'ConflictException' });
+  expected.push({ operation: 'CreatePartnerApp', requestId: requestIdOf(duplicate), outcome: 'ConflictException' });
+
+  // Reads are not audited.
+  await client.send(new DescribePartnerAppCommand({ Arn: arn }));
+
+  const tagged = await client.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: 'team', Value: 'ml' }] }));
+  expected.push({ operation: 'AddTags', target: arn, requestId: tagged.$metadata.requestId!, outcome: 'success' });
+  const untagged = await client.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: ['team'] }));
+  expected.push({ operation: 'DeleteTags', target: arn, requestId: untagged.$metadata.requestId!, outcome: 'success' });
+
+  const missing = missingArn(account.accountId);
+  const notFound = await rejectsWith(client.send(new UpdatePartnerAppCommand({ Arn: missing, Tier: 'large' })), { name: 'ResourceNotFound' });
+  expected.push({ operation: 'UpdatePartnerApp', target: missing, requestId: requestIdOf(notFound), outcome: 'ResourceNotFound' });
+
+  await waitFor(client, arn, 'Available');
+  const deleted = await client.send(new DeletePartnerAppCommand({ Arn: arn }));
+  expected.push({ operation: 'DeletePartnerApp', target: arn, requestId: deleted.$metadata.requestId!, outcome: 'success' });
+
+  // Another account's call, and a call refused before any caller was established.
+  const othersApp = await server.client({ credentials: other }).send(new CreatePartnerAppCommand(createInput()));
+  const forged = await rawRequest(server.url, 'CreatePartnerApp', {
+    body: createInput(),
+    credentials: { accessKeyId: account.accessKeyId, secretAccessKey: 'not-the-secret' },
+  });
+  assert.ok(forged.status >= 400 && forged.json.__type, 'a bad signature is refused');
+
+  const entries = await auditJson('--account', account.accountId);
+  assert.deepEqual(
+    entries.map(({ time: _time, accountId: _account, accessKeyId: _key, principal: _principal, ...what }) => what),
+    expected,
+  );
+  for (const entry of entries) {
+    assert.equal(entry.accountId, account.accountId);
+    assert.equal(entry.accessKeyId, account.accessKeyId);
+    assert.match(entry.principal!, new RegExp(`^arn:aws:iam::${account.accountId}:`));
+    const time = Date.parse(entry.time);
+    assert.ok(time >= started - 1000 && time <= Date.now(), `${entry.time} is when the call was made`);
+  }
+
+  // The last hour, every account: a span back from now.
+  const everyone = await auditJson('--since', '1h');
+  const othersEntry = everyone.find((entry) => entry.requestId === othersApp.$metadata.requestId);
+  assert.equal(othersEntry?.accountId, other.accountId);
+  assert.equal(othersEntry?.outcome, 'success');
+  const forgedEntry = everyone.find((entry) => entry.requestId === forged.headers['x-amzn-requestid']);
+  assert.deepEqual(forgedEntry && { ...forgedEntry, time: undefined }, {
+    time: undefined,
+    operation: 'CreatePartnerApp',
+    requestId: forged.headers['x-amzn-requestid'],
+    outcome: forged.json.__type,
+  });
+});
+
+test('partnerplane audit selects by time and count, and prints a table', async () => {
+  const account = server.newAccount();
+  const client = server.client({ credentials: account });
+  const arns: string[] = [];
+  for (let i = 0; i < 3; i++) arns.push((await client.send(new CreatePartnerAppCommand(createInput()))).Arn!);
+
+  // The newest two, oldest first.
+  assert.deepEqual(
+    (await auditJson('--account', account.accountId, '--limit', '2')).map((entry) => entry.target),
+    arns.slice(1),
+  );
+  assert.deepEqual(await auditJson('--account', account.accountId, '--since', new Date(Date.now() + 60_000).toISOString()), []);
+
+  const table = (await audit('--account', account.accountId)).trimEnd().split('\n');
+  assert.match(table[0]!, /^TIME\s+ACCOUNT\s+ACCESS KEY\s+PRINCIPAL\s+OPERATION\s+TARGET\s+OUTCOME\s+REQUEST ID$/);
+  assert.equal(table.length, 4);
+  for (const [index, arn] of arns.entries()) {
+    assert.match(table[index + 1]!, new RegExp(`${account.accountId}\\s+${account.accessKeyId}\\s+\\S+\\s+CreatePartnerApp\\s+${arn}\\s+success\\s+[0-9a-f-]{36}$`));
+  }
+
+  await assert.rejects(audit('--output', 'xml'), (error: Error & { code?: number; stderr?: string }) => {
+    assert.equal(error.code, 2);
+    assert.match(error.stderr!, /--output must be json or table, got 'xml'/);
+    return true;
+  });
+});
+
+test('the database itself refuses to change or remove audit records', async () => {
+  const statements = ['UPDATE audit_log SET outcome = $1', 'DELETE FROM audit_log'];
+  if (server.server.store.kind === 'sqlite') {
+    const db = new Database(sqlitePathFrom(server.config.databaseUrl, server.config.dataDir));
+    try {
+      for (const sql of statements) assert.throws(() => db.prepare(sql.replace('$1', "'forged'")).run(), /audit_log is append-only/);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: server.config.databaseUrl });
+  await client.connect();
+  try {
+    for (const sql of [...statements, 'TRUNCATE audit_log']) {
+      await assert.rejects(client.query(sql, sql.includes('$1') ? ['forged'] : []), /audit_log is append-only/);
+    }
+  } finally {
+    await client.end();
+  }
+});
