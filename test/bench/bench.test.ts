@@ -1,0 +1,33 @@
+/**
+ * `npm run bench` still runs end to end: a tiny round of each part (partnerplane against the bare
+ * server, moto, the scale section) against the built server in dist/. Figures are not judged here.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+// The bench brings its own SQLite server: once, in the SQLite run of the suite, is enough.
+const skip = /^postgres/.test(process.env.PARTNERPLANE_TEST_DATABASE_URL ?? '') && 'the bench does not use the suite store: it runs in the SQLite run';
+
+test('the bench runs in its tiny mode and reports every part', { skip }, () => {
+  assert.ok(fs.existsSync(path.join(root, 'dist/cli.js')), 'dist/ is built (npm ci builds it; else npm run build)');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--ops', 'describe', '--scale-apps', '300'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  assert.equal(run.status, 0, `the bench failed:\n${run.stderr}`);
+  const report = run.stdout;
+  const row = report.split('\n').find((line) => line.startsWith('| DescribePartnerApp '));
+  assert.ok(row, `no DescribePartnerApp row in:\n${report}`);
+  const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+  assert.ok(Number(cells[1]) > 0 && Number(cells[5]) > 0, row);
+  assert.match(cells[10]!, /^DescribeModel \d+$/);
+  assert.match(report, /\| DescribePartnerApp +\| \d+ +\| [\d.]+ +\| \d+ +\| [\d.]+ +\| \d+% +\|/, 'the scale table compares 100 with 300 apps');
+  assert.match(report, /\| 300 +\| \d+ +\| \d+ +\|/, 'start-up time and RSS with 300 apps');
+  assert.match(report, /Paging through all 300 apps, 100 a page: 3 pages/);
+});
