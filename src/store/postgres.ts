@@ -11,11 +11,12 @@
  *   become claimable again.
  */
 import pg from 'pg';
-import type { PartnerApp, PartnerAppStatus, PartnerAppType, Tag } from '../domain/partnerApp.js';
+import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import type { Logger } from '../observability/logger.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, appFromRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
@@ -119,25 +120,6 @@ function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, stat
   return db.query<R>({ name: statement, text: SQL[statement], values });
 }
 
-interface IdempotencyRow {
-  account_id: string;
-  region: string;
-  operation: string;
-  token: string;
-  request_hash: string;
-  response: string;
-  created_at: number;
-}
-
-const idempotencyFromRow = (row: IdempotencyRow): IdempotencyRecord => ({
-  accountId: row.account_id,
-  region: row.region,
-  operation: row.operation,
-  token: row.token,
-  requestHash: row.request_hash,
-  response: row.response,
-  createdAt: row.created_at,
-});
 
 /** The last value given for each key wins, as if the tags were applied one by one. */
 function tagColumns(tags: Tag[]): [string[], string[]] {
@@ -437,22 +419,13 @@ export class PostgresStore implements Store {
   exportState(): Promise<StateSnapshot> {
     // One snapshot for every query, so the export is consistent while replicas keep writing.
     return this.transaction(async (db): Promise<StateSnapshot> => {
-      const tagsByArn = new Map<string, Tag[]>();
-      for (const row of (await run<{ arn: string; key: string; value: string }>(db, 'allTags', [])).rows) {
-        const tags = tagsByArn.get(row.arn) ?? [];
-        tags.push({ Key: row.key, Value: row.value });
-        tagsByArn.set(row.arn, tags);
-      }
-      const apps = (await run<AppRow>(db, 'allApps', [])).rows;
-      return {
-        apps: apps.map((row) => ({ app: appFromRow(row), tags: tagsByArn.get(row.arn) ?? [] })),
-        idempotency: (await run<IdempotencyRow>(db, 'allIdempotency', [])).rows.map(idempotencyFromRow),
-        usedTokens: (await run<{ token_id: string; expires_at: number }>(db, 'allUsedTokens', [])).rows.map((row) => ({
-          tokenId: row.token_id,
-          expiresAt: row.expires_at,
-        })),
-        failingCreates: (await run<{ type: PartnerAppType }>(db, 'allFailingCreates', [])).rows.map((row) => row.type),
-      };
+      return snapshotFromRows({
+        apps: (await run<AppRow>(db, 'allApps', [])).rows,
+        tags: (await run<StateRows['tags'][number]>(db, 'allTags', [])).rows,
+        idempotency: (await run<IdempotencyRow>(db, 'allIdempotency', [])).rows,
+        usedTokens: (await run<StateRows['usedTokens'][number]>(db, 'allUsedTokens', [])).rows,
+        failingCreates: (await run<{ type: string }>(db, 'allFailingCreates', [])).rows.map((row) => row.type),
+      });
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 

@@ -6,11 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PartnerApp, PartnerAppStatus, PartnerAppType, Tag } from '../domain/partnerApp.js';
+import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { GroupCommit } from './groupCommit.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, appFromRow, appRowFromValues, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
@@ -28,15 +29,6 @@ import type {
   WriteOutcome,
 } from './store.js';
 
-interface IdempotencyRow {
-  account_id: string;
-  region: string;
-  operation: string;
-  token: string;
-  request_hash: string;
-  response: string;
-  created_at: number;
-}
 
 export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string): string {
   if (databaseUrl?.startsWith('sqlite:')) return databaseUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -164,7 +156,7 @@ export class SqliteStore implements Store {
   }
 
   private idempotency(key: IdempotencyKey): IdempotencyRecord | undefined {
-    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as IdempotencyRow | undefined;
+    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as Pick<IdempotencyRow, 'request_hash' | 'response' | 'created_at'> | undefined;
     return row && { ...key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
   }
 
@@ -356,31 +348,15 @@ export class SqliteStore implements Store {
   }
 
   async exportState(): Promise<StateSnapshot> {
-    return this.db.transaction((): StateSnapshot => {
-      const tagsByArn = new Map<string, Tag[]>();
-      for (const row of this.statements.allTags.all() as { arn: string; key: string; value: string }[]) {
-        const tags = tagsByArn.get(row.arn) ?? [];
-        tags.push({ Key: row.key, Value: row.value });
-        tagsByArn.set(row.arn, tags);
-      }
-      return {
-        apps: (this.statements.allApps.all() as AppRow[]).map((row) => ({ app: appFromRow(row), tags: tagsByArn.get(row.arn) ?? [] })),
-        idempotency: (this.statements.allIdempotency.all() as IdempotencyRow[]).map((row) => ({
-          accountId: row.account_id,
-          region: row.region,
-          operation: row.operation,
-          token: row.token,
-          requestHash: row.request_hash,
-          response: row.response,
-          createdAt: row.created_at,
-        })),
-        usedTokens: (this.statements.allUsedTokens.all() as { token_id: string; expires_at: number }[]).map((row) => ({
-          tokenId: row.token_id,
-          expiresAt: row.expires_at,
-        })),
-        failingCreates: this.statements.allFailingCreates.all() as PartnerAppType[],
-      };
-    })();
+    return this.db.transaction(() =>
+      snapshotFromRows({
+        apps: this.statements.allApps.all() as StateRows['apps'],
+        tags: this.statements.allTags.all() as StateRows['tags'],
+        idempotency: this.statements.allIdempotency.all() as StateRows['idempotency'],
+        usedTokens: this.statements.allUsedTokens.all() as StateRows['usedTokens'],
+        failingCreates: this.statements.allFailingCreates.all() as string[],
+      }),
+    )();
   }
 
   async importState(snapshot: StateSnapshot): Promise<void> {
