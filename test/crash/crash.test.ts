@@ -109,32 +109,33 @@ test(`${storeName}: SIGKILL under a write load loses no acknowledged write and l
   server = await startServerProcess(flags);
   const restarted = server.client();
 
-  for (const [arn, expected] of acknowledged) {
-    const app = await describeApp(restarted, arn);
-    assert.equal(app.Name, expected.name);
-    assert.ok(STATUSES.includes(app.Status!), `${arn} has status ${app.Status}`);
-    const { [UPDATE_TAG.Key]: updateTag, ...tags } = await allTags(restarted, arn);
-    assert.deepEqual(tags, Object.fromEntries(createTags(expected.name, expected.worker).map((tag) => [tag.Key, tag.Value])));
-    // An update in flight at the kill may have been applied as well; an acknowledged one must have been.
-    if (expected.updated) assert.equal(updateTag, UPDATE_TAG.Value, `${arn} lost its acknowledged update`);
-  }
+  await Promise.all(
+    [...acknowledged].map(async ([arn, expected]) => {
+      const app = await describeApp(restarted, arn);
+      assert.equal(app.Name, expected.name);
+      assert.ok(STATUSES.includes(app.Status!), `${arn} has status ${app.Status}`);
+      const { [UPDATE_TAG.Key]: updateTag, ...tags } = await allTags(restarted, arn);
+      assert.deepEqual(tags, Object.fromEntries(createTags(expected.name, expected.worker).map((tag) => [tag.Key, tag.Value])));
+      // An update in flight at the kill may have been applied as well; an acknowledged one must have been.
+      if (expected.updated) assert.equal(updateTag, UPDATE_TAG.Value, `${arn} lost its acknowledged update`);
+    }),
+  );
 
-  // Apps whose create was in flight at the kill may exist too, but only whole: with all their tags.
+  // Apps whose create was in flight at the kill may exist too, but only whole.
   const listed = await allApps(restarted);
   const listedArns = new Set(listed.map((app) => app.Arn));
   for (const arn of acknowledged.keys()) assert.ok(listedArns.has(arn), `${arn} is missing from ListPartnerApps`);
   assert.equal(new Set(listed.map((app) => app.Name)).size, listed.length, 'a Name appears twice');
-  for (const app of listed) {
-    const tags = await allTags(restarted, app.Arn!);
-    assert.equal(tags.name, app.Name, `${app.Arn} lacks its create-time tags`);
-    assert.equal(tags.purpose, 'crash-test');
-  }
-
-  // The restarted reconciler finishes what was in progress. An update is whole: its tag and its
-  // new Tier were written together, so one is there exactly when the other is.
-  for (const app of listed) {
-    assert.equal(await waitFor(restarted, app.Arn!, 'Available'), 'Available');
-    const updated = (await allTags(restarted, app.Arn!))[UPDATE_TAG.Key] === UPDATE_TAG.Value;
-    assert.equal((await describeApp(restarted, app.Arn!)).Tier, updated ? 'medium' : 'small', `${app.Arn} is half-updated`);
-  }
+  await Promise.all(
+    listed.map(async (app) => {
+      // Created with all its tags, and finished by the restarted reconciler.
+      assert.equal(await waitFor(restarted, app.Arn!, 'Available'), 'Available');
+      const tags = await allTags(restarted, app.Arn!);
+      assert.equal(tags.name, app.Name, `${app.Arn} lacks its create-time tags`);
+      assert.equal(tags.purpose, 'crash-test');
+      // An update is whole: its tag and its new Tier were written together.
+      const updated = tags[UPDATE_TAG.Key] === UPDATE_TAG.Value;
+      assert.equal((await describeApp(restarted, app.Arn!)).Tier, updated ? 'medium' : 'small', `${app.Arn} is half-updated`);
+    }),
+  );
 });
