@@ -11,7 +11,8 @@ import {
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createAvailableApp, createInput, describeApp, missingArn, rejectsWith, uniqueName, waitFor } from './support.js';
 
-const RETENTION_MS = 300;
+// Long enough for a poll to see Deleted on a busy machine, short enough to wait out.
+const RETENTION_MS = 2000;
 
 /** Quick transitions; a Deleted app is forgotten after RETENTION_MS; apps named broken… fail to start, failing… fail to update. */
 let server: TestServer;
