@@ -120,7 +120,6 @@ function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, stat
   return db.query<R>({ name: statement, text: SQL[statement], values });
 }
 
-
 /** The last value given for each key wins, as if the tags were applied one by one. */
 function tagColumns(tags: Tag[]): [string[], string[]] {
   const byKey = new Map(tags.map((tag) => [tag.Key, tag.Value]));
