@@ -7,7 +7,9 @@
 // skipped, and said so, unless PARTNERPLANE_REQUIRE_POSTGRES=1 (CI) makes that a failure.
 // PARTNERPLANE_TEST_STORES=sqlite (or postgres) runs one store only.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -52,6 +54,34 @@ async function postgresProblem() {
   }
 }
 
+const isRunning = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+
+/**
+ * Drops the test schemas (test/helpers/postgres.ts names them pptest_<host>_<pid>_<random>) of
+ * test processes of this host that died before dropping their own.
+ */
+async function dropAbandonedSchemas() {
+  const prefix = `pptest_${createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8)}_`;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)", [prefix]);
+    for (const { nspname } of rows) {
+      const pid = Number(nspname.slice(prefix.length).split('_')[0]);
+      if (Number.isSafeInteger(pid) && !isRunning(pid)) await client.query(`DROP SCHEMA IF EXISTS "${nspname}" CASCADE`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 const summary = [];
 let failed = false;
 if (stores.includes('sqlite')) {
@@ -63,6 +93,7 @@ if (stores.includes('postgres')) {
   const problem = await postgresProblem();
   const shownUrl = postgresUrl.replace(/\/\/[^@/]*@/, '//');
   if (problem === undefined) {
+    await dropAbandonedSchemas();
     const run = runSuite(postgresUrl);
     summary.push(`PostgreSQL suite (${shownUrl}): ${run.passed ? 'passed' : 'FAILED'} (${run.seconds} s)`);
     failed ||= !run.passed;

@@ -3,7 +3,8 @@
  * reached through the connection's search_path, and the schema is dropped when the server closes:
  * servers of parallel test files never see each other's apps, and nothing is left behind.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import os from 'node:os';
 import pg from 'pg';
 
 export const isPostgresUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:/.test(url);
@@ -37,8 +38,14 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
+/**
+ * Test schemas are named pptest_<host>_<pid>_<random>, so that the test runner can drop those a
+ * test process of this host left behind when it died (scripts/test.mjs computes the same prefix).
+ */
+export const testSchemaPrefix = () => `pptest_${createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8)}_`;
+
 export async function createTestSchema(baseUrl: string): Promise<TestSchema> {
-  const name = `pptest_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const name = `${testSchemaPrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = withSearchPath(baseUrl, name);
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
