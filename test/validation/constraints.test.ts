@@ -21,7 +21,7 @@ import {
 import { model } from '../../src/validation/shapes.js';
 import type { ShapeDef } from '../../src/validation/model.js';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
-import { IDC_INSTANCE_ARN, rejectsWith, ROLE_ARN, validationMessage } from '../operations/support.js';
+import { rejectsWith, ROLE_ARN, validationMessage } from '../operations/support.js';
 
 // ---- the wording ------------------------------------------------------------------------------
 
@@ -395,14 +395,24 @@ describe('several problems in one response', () => {
     });
   });
 
-  test('a value at the edge of every range passes', async () => {
-    await client.send(new ListPartnerAppsCommand({ MaxResults: 1 }));
-    await client.send(new ListPartnerAppsCommand({ MaxResults: 100 }));
-    for (const ExpiresInSeconds of [5, 300]) {
-      await rejectsWith(client.send(new CreatePartnerAppPresignedUrlCommand({ Arn: APP, ExpiresInSeconds, SessionExpirationDurationInSeconds: 1800 })), { name: 'ResourceNotFound' });
+  test('values at the edges of the constraints pass validation (and reach the operation)', async () => {
+    // Reaching the operation shows as its own answer: a list, or ResourceNotFound for APP, which names no app.
+    assert.ok((await client.send(new ListPartnerAppsCommand({ MaxResults: 1 }))).Summaries);
+    assert.ok((await client.send(new ListPartnerAppsCommand({ MaxResults: 100, NextToken: '' }))).Summaries);
+    for (const [ExpiresInSeconds, SessionExpirationDurationInSeconds] of [
+      [5, 1800],
+      [300, 43200],
+    ]) {
+      await rejectsWith(client.send(new CreatePartnerAppPresignedUrlCommand({ Arn: APP, ExpiresInSeconds, SessionExpirationDurationInSeconds })), { name: 'ResourceNotFound' });
     }
-    await rejectsWith(client.send(new CreatePartnerAppPresignedUrlCommand({ Arn: APP, SessionExpirationDurationInSeconds: 43200 })), { name: 'ResourceNotFound' });
-    await rejectsWith(client.send(new UpdatePartnerAppCommand({ Arn: LONG_APP_ARN.replace('xx', 'x'), IdcConfig: { InstanceArn: IDC_INSTANCE_ARN } })), { name: 'ResourceNotFound' });
+    const longestArn = padded('arn:aws', ':sagemaker:us-east-1:000000000000:partner-app/app-AAAAAAAAAAAA', 128);
+    await rejectsWith(client.send(new DescribePartnerAppCommand({ Arn: longestArn })), { name: 'ResourceNotFound' });
+    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: APP, MaxResults: 50 })), { name: 'ResourceNotFound' });
+    await rejectsWith(client.send(new DeleteTagsCommand({ ResourceArn: APP, TagKeys: times(50, (i) => `${i}`.padEnd(128, 'k')) })), { name: 'ResourceNotFound' });
+    await rejectsWith(
+      client.send(new AddTagsCommand({ ResourceArn: APP, Tags: times(50, (i) => ({ Key: `ключ ${i}:/=+-@_.`, Value: 'v'.repeat(256) })) })),
+      { name: 'ResourceNotFound' },
+    );
   });
 });
 
