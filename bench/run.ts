@@ -387,11 +387,11 @@ function mainTable(results: WorkloadResult[]): string {
 function scaleReport(result: ScaleResult): string {
   const lines = [
     table(
-      ['Operation', `req/s, ${SMALL_APPS} apps`, `p50 ms, ${SMALL_APPS}`, `req/s, ${result.apps} apps`, `p50 ms, ${result.apps}`, `${result.apps} / ${SMALL_APPS}`],
+      ['Operation', `req/s, ${SMALL_APPS} apps`, `p50 ms, ${SMALL_APPS}`, `CPU µs/req, ${SMALL_APPS}`, `req/s, ${result.apps} apps`, `p50 ms, ${result.apps}`, `CPU µs/req, ${result.apps}`, `req/s ${result.apps} / ${SMALL_APPS}`],
       result.rows.map(({ name, small, large }) => {
         const s = summary(small);
         const l = summary(large);
-        return [name, fixed(s.rps), fixed(s.p50, 2), fixed(l.rps), fixed(l.p50, 2), percent(l.rps / s.rps)];
+        return [name, fixed(s.rps), fixed(s.p50, 2), fixed(s.cpuUs), fixed(l.rps), fixed(l.p50, 2), fixed(l.cpuUs), percent(l.rps / s.rps)];
       }),
     ),
     '',
