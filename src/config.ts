@@ -6,6 +6,9 @@
 import path from 'node:path';
 import { APP_TYPES, type PartnerAppType } from './domain/partnerApp.js';
 
+/** The transitions whose durations are settings. */
+export type TransitionDelays = Pick<Config, 'createDelayMs' | 'updateDelayMs' | 'deleteDelayMs'>;
+
 export interface Config {
   host: string;
   port: number;
@@ -17,6 +20,8 @@ export interface Config {
   createDelayMs: number;
   updateDelayMs: number;
   deleteDelayMs: number;
+  /** Per app type overrides of the delays, set at run time through the admin API. */
+  typeDelays?: Partial<Record<string, Partial<TransitionDelays>>>;
   deletedRetentionMs: number;
   reconcileIntervalMs: number;
   maxAppsPerAccount: number;

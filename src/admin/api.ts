@@ -4,8 +4,9 @@
  * and every request must carry that token as `Authorization: Bearer <token>`.
  *
  *   POST /admin/reset                     forget all state (not the audit log); delays back to configured
- *   GET  /admin/lifecycle                 the current create/update/delete delays
- *   PUT  /admin/lifecycle                 {"createDelayMs"?, "updateDelayMs"?, "deleteDelayMs"?}
+ *   GET  /admin/lifecycle                 the current create/update/delete delays, and per app type
+ *   PUT  /admin/lifecycle                 {"createDelayMs"?, "updateDelayMs"?, "deleteDelayMs"?,
+ *                                          "types"?: {"<app type>": {"createDelayMs"?, …}}}
  *   POST /admin/failures                  {"arn"} or {"type"}: the next Creating/Updating fails
  *   GET  /admin/state                     export (see state.ts for the format)
  *   PUT  /admin/state                     import: replaces all state
@@ -14,7 +15,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from '../config.js';
+import type { Config, TransitionDelays } from '../config.js';
 import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
 import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
 import { parseJsonBody, readBody } from '../protocol/awsJson.js';
@@ -31,7 +32,6 @@ const MAX_DELAY_MS = 24 * 60 * 60 * 1000;
 const ADMIN_PRINCIPAL = 'admin';
 
 const DELAY_SETTINGS = ['createDelayMs', 'updateDelayMs', 'deleteDelayMs'] as const;
-type Delays = Pick<Config, (typeof DELAY_SETTINGS)[number]>;
 
 export interface AdminOptions {
   token: string;
@@ -56,11 +56,34 @@ interface Route {
   handle(body: unknown): Promise<object>;
 }
 
-const delaysOf = (config: Config): Delays => ({ createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs });
+const delaysOf = (config: Config) => ({
+  createDelayMs: config.createDelayMs,
+  updateDelayMs: config.updateDelayMs,
+  deleteDelayMs: config.deleteDelayMs,
+  types: config.typeDelays ?? {},
+});
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Checks a set of delays; `where` names it in the error ('' for the defaults, `types.comet.` for a type). */
+function checkedDelays(given: Record<string, unknown>, where: string): Partial<TransitionDelays> {
+  const unknown = Object.keys(given).filter((key) => !(DELAY_SETTINGS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw validationError(`Unknown setting ${unknown.map((key) => where + key).join(', ')}; the delays are ${DELAY_SETTINGS.join(', ')}.`);
+  const delays: Partial<TransitionDelays> = {};
+  for (const key of DELAY_SETTINGS) {
+    const value = given[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_DELAY_MS) {
+      throw validationError(`${where}${key} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`);
+    }
+    delays[key] = value;
+  }
+  return delays;
+}
 
 export function createAdminApi(options: AdminOptions) {
   const { store, config, audit } = options;
-  const configuredDelays = delaysOf(config);
+  const configuredDelays: TransitionDelays = { createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs };
   // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
   const digest = (token: string) => createHash('sha256').update(token).digest();
   const expected = digest(options.token);
@@ -72,19 +95,18 @@ export function createAdminApi(options: AdminOptions) {
   }
 
   function setDelays(body: unknown): object {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('The body must be a JSON object of delays.');
-    const given = body as Record<string, unknown>;
-    const unknown = Object.keys(given).filter((key) => !(DELAY_SETTINGS as readonly string[]).includes(key));
-    if (unknown.length > 0) throw validationError(`Unknown setting ${unknown.join(', ')}; the delays are ${DELAY_SETTINGS.join(', ')}.`);
-    for (const key of DELAY_SETTINGS) {
-      const value = given[key];
-      if (value === undefined) continue;
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_DELAY_MS) {
-        throw validationError(`${key} must be a whole number of milliseconds from 0 to ${MAX_DELAY_MS}.`);
-      }
-    }
+    if (!isObject(body)) throw validationError('The body must be a JSON object of delays.');
+    const { types, ...defaults } = body;
+    const delays = checkedDelays(defaults, '');
+    if (types !== undefined && !isObject(types)) throw validationError('types must be an object of app type → delays.');
+    const typeDelays = Object.entries(types ?? {}).map(([type, given]) => {
+      if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`types.${type} is not an app type; the types are ${APP_TYPES.join(', ')}.`);
+      if (!isObject(given)) throw validationError(`types.${type} must be an object of delays.`);
+      return [type, checkedDelays(given, `types.${type}.`)] as const;
+    });
     // Checked in full before any is applied, so a bad request changes nothing.
-    for (const key of DELAY_SETTINGS) if (given[key] !== undefined) config[key] = given[key] as number;
+    Object.assign(config, delays);
+    for (const [type, given] of typeDelays) config.typeDelays = { ...config.typeDelays, [type]: { ...config.typeDelays?.[type], ...given } };
     return delaysOf(config);
   }
 
@@ -116,6 +138,7 @@ export function createAdminApi(options: AdminOptions) {
         async handle() {
           await store.reset();
           Object.assign(config, configuredDelays);
+          config.typeDelays = undefined;
           return { reset: true, lifecycle: delaysOf(config) };
         },
       },

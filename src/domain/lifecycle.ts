@@ -6,9 +6,14 @@
  *   Creating ─▶ Available | Failed        Updating ─▶ Available | UpdateFailed
  *   Deleting ─▶ Deleted ─(retention)─▶ forgotten (ResourceNotFound)
  */
+import type { Config, TransitionDelays } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Advance, Store } from '../store/store.js';
-import { idcApplicationArn, type AppSettings, type PartnerApp } from './partnerApp.js';
+import { idcApplicationArn, type AppSettings, type PartnerApp, type PartnerAppType } from './partnerApp.js';
+
+/** How long an app of this type spends in the transition: its type's override, else the setting. */
+export const transitionDelayMs = (config: Config, type: PartnerAppType, transition: keyof TransitionDelays): number =>
+  config.typeDelays?.[type]?.[transition] ?? config[transition];
 
 export interface LifecycleSettings {
   deletedRetentionMs: number;

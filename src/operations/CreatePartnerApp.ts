@@ -3,6 +3,7 @@ import { appArn, newAppId, type ApplicationConfig, type AppSettings, type AuthTy
 import { initialVersion } from '../domain/versions.js';
 import { conflict, resourceLimitExceeded } from '../protocol/errors.js';
 import { checkSettingsRules, ClientTokenScope } from './common.js';
+import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { OperationContext, Validated } from './context.js';
 
 export async function CreatePartnerApp(input: Validated<CreatePartnerAppRequest, 'Name' | 'Type' | 'ExecutionRoleArn' | 'Tier' | 'AuthType'>, context: OperationContext): Promise<object> {
@@ -37,7 +38,7 @@ export async function CreatePartnerApp(input: Validated<CreatePartnerAppRequest,
     version: initialVersion(type),
     creationTime: now,
     lastModifiedTime: now,
-    dueAt: now + context.config.createDelayMs,
+    dueAt: now + transitionDelayMs(context.config, type, 'createDelayMs'),
     failTransition: context.config.failCreate?.test(input.Name) ?? false,
   };
   const response = { Arn: app.arn };

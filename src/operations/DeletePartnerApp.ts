@@ -1,6 +1,7 @@
 import type { DeletePartnerAppRequest } from '@aws-sdk/client-sagemaker';
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
 import { ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE, transitionResult } from './common.js';
+import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { OperationContext, Validated } from './context.js';
 
 const DELETABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'Failed', 'UpdateFailed'];
@@ -12,7 +13,7 @@ export async function DeletePartnerApp(input: Validated<DeletePartnerAppRequest,
 
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
   const now = Date.now();
-  const dueAt = now + context.config.deleteDelayMs;
+  const dueAt = now + transitionDelayMs(context.config, app.type, 'deleteDelayMs');
   const response = { Arn: app.arn };
   const outcome = await context.store.startTransition({
     arn: app.arn,

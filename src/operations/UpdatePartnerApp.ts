@@ -3,6 +3,7 @@ import type { AppSettings, PartnerAppStatus, Tag } from '../domain/partnerApp.js
 import { availableUpgrade } from '../domain/versions.js';
 import { validationError } from '../protocol/errors.js';
 import { checkSettingsRules, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE, transitionResult } from './common.js';
+import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { OperationContext, Validated } from './context.js';
 
 const UPDATABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'UpdateFailed'];
@@ -34,7 +35,7 @@ export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest,
   }
 
   const now = Date.now();
-  const dueAt = now + context.config.updateDelayMs;
+  const dueAt = now + transitionDelayMs(context.config, app.type, 'updateDelayMs');
   const response = { Arn: app.arn };
   const outcome = await context.store.startTransition({
     arn: app.arn,

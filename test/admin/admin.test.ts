@@ -86,7 +86,7 @@ test('the admin API answers only its bearer token, and audits refused changes', 
   assert.equal(record!.outcome, 'AccessDeniedException');
   assert.equal(record!.principal, undefined);
   assert.equal(record!.accountId, undefined);
-  assert.deepEqual(await adminOk('GET', '/admin/lifecycle'), { createDelayMs: 150, updateDelayMs: 150, deleteDelayMs: 150 });
+  assert.deepEqual(await adminOk('GET', '/admin/lifecycle'), { createDelayMs: 150, updateDelayMs: 150, deleteDelayMs: 150, types: {} });
 
   assert.equal((await admin('GET', '/admin/nothing-here')).status, 404);
   const wrongMethod = await admin('DELETE', '/admin/state');
@@ -101,7 +101,7 @@ test('reset forgets every app, tag and client token, keeps the audit log and res
   await adminOk('PUT', '/admin/lifecycle', { createDelayMs: 5 });
 
   const answer = await adminOk('POST', '/admin/reset');
-  assert.deepEqual(answer, { reset: true, lifecycle: { createDelayMs: 150, updateDelayMs: 150, deleteDelayMs: 150 } });
+  assert.deepEqual(answer, { reset: true, lifecycle: { createDelayMs: 150, updateDelayMs: 150, deleteDelayMs: 150, types: {} } });
   assert.deepEqual((await client.send(new ListPartnerAppsCommand({}))).Summaries, []);
   await rejectsWith(describeApp(client, Arn!), { name: 'ResourceNotFound' });
   const state = await exportState();
@@ -128,6 +128,7 @@ test('lifecycle delays change at runtime for the transitions started afterwards'
     createDelayMs: 3_600_000,
     updateDelayMs: 150,
     deleteDelayMs: 150,
+    types: {},
   });
   const slow = await client.send(new CreatePartnerAppCommand(createInput()));
   const exported = (await exportState()).apps.find((app: any) => app.arn === slow.Arn);
@@ -148,8 +149,32 @@ test('lifecycle delays change at runtime for the transitions started afterwards'
     assert.equal(refused.json.__type, 'ValidationException');
   }
   assert.equal((await admin('PUT', '/admin/lifecycle', '{not json')).json.__type, 'SerializationException');
-  assert.deepEqual(await adminOk('GET', '/admin/lifecycle'), { createDelayMs: 0, updateDelayMs: 0, deleteDelayMs: 0 });
+  assert.deepEqual(await adminOk('GET', '/admin/lifecycle'), { createDelayMs: 0, updateDelayMs: 0, deleteDelayMs: 0, types: {} });
   await adminOk('POST', '/admin/reset');
+});
+
+test('lifecycle delays can be set per app type, over the defaults, until reset', async () => {
+  const client = await newClient();
+  await adminOk('PUT', '/admin/lifecycle', { createDelayMs: 3_600_000 });
+  assert.deepEqual(await adminOk('PUT', '/admin/lifecycle', { types: { comet: { createDelayMs: 0 } } }), {
+    createDelayMs: 3_600_000,
+    updateDelayMs: 150,
+    deleteDelayMs: 150,
+    types: { comet: { createDelayMs: 0 } },
+  });
+  const comet = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'comet' })));
+  const fiddler = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'fiddler' })));
+  await waitFor(client, comet.Arn!, 'Available');
+  const exported = (await exportState()).apps.find((app: any) => app.arn === fiddler.Arn);
+  assert.equal(exported.dueAt - exported.creationTime, 3_600_000, 'other types keep the default delay');
+
+  for (const body of [{ types: { nope: { createDelayMs: 1 } } }, { types: { comet: { createDelayMs: -1 } } }, { types: { comet: 5 } }, { types: [1] }]) {
+    const refused = await admin('PUT', '/admin/lifecycle', body);
+    assert.equal(refused.status, 400, JSON.stringify(body));
+    assert.equal(refused.json.__type, 'ValidationException');
+  }
+  assert.deepEqual((await adminOk('GET', '/admin/lifecycle')).types, { comet: { createDelayMs: 0 } }, 'a refused change changes nothing');
+  assert.deepEqual((await adminOk('POST', '/admin/reset')).lifecycle.types, {});
 });
 
 test('a forced failure fails the next transition of an app, or of every app of a type and the next one created', async () => {
