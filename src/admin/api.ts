@@ -13,8 +13,8 @@
  *
  * Changes are audited like mutating API calls, under the principal `admin`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { constantTimeEqual } from '../auth/sealed.js';
 import type { Config, TransitionDelays } from '../config.js';
 import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
 import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
@@ -84,14 +84,11 @@ function checkedDelays(given: Record<string, unknown>, where: string): Partial<T
 export function createAdminApi(options: AdminOptions) {
   const { store, config, audit } = options;
   const configuredDelays: TransitionDelays = { createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs };
-  // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
-  const digest = (token: string) => createHash('sha256').update(token).digest();
-  const expected = digest(options.token);
 
   function authenticate(header: string | undefined): void {
     const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
     if (presented === undefined) throw unauthorized();
-    if (!timingSafeEqual(digest(presented), expected)) throw forbidden();
+    if (!constantTimeEqual(presented, options.token)) throw forbidden();
   }
 
   function setDelays(body: unknown): object {

@@ -16,7 +16,8 @@ import { ServiceError } from '../protocol/errors.js';
 import { writeResult } from '../protocol/serialize.js';
 import type { SafeHtml } from './html.js';
 import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
-import { constantTimeEqual, readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
+import { constantTimeEqual } from '../auth/sealed.js';
+import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
 
 /** What the console needs to know about an access key: the credential store's entry. */
 export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principal' | 'sessionName'>;

@@ -4,7 +4,8 @@
  * changing the secret ends every console session of that key), never the secret itself.
  * The CSRF token is a MAC of the session id: a page of the console knows it, another site cannot.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual, seal, unseal } from '../auth/sealed.js';
 
 export interface ConsoleSession {
   id: string;
@@ -25,12 +26,6 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 export const newConsoleSecret = () => randomBytes(32).toString('base64url');
 
-/** Equal-length digests make the comparison constant-time whatever the inputs' lengths. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (text: string) => createHmac('sha256', 'constant-time-compare').update(text).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 export class SessionSigner {
   constructor(private readonly key: string) {}
 
@@ -50,20 +45,13 @@ export class SessionSigner {
       secretFingerprint: this.fingerprint(key),
       expiresAt: now + SESSION_TTL_MS,
     };
-    const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-    return `${payload}.${this.mac('session', payload)}`;
+    return seal(this.key, 'console-session', session);
   }
 
   /** The session if the cookie value is one we signed and it has not expired. */
   read(cookieValue: string, now = Date.now()): ConsoleSession | undefined {
-    const [payload, signature, extra] = cookieValue.split('.');
-    if (!payload || !signature || extra !== undefined || !constantTimeEqual(signature, this.mac('session', payload))) return undefined;
-    let session: Partial<ConsoleSession>;
-    try {
-      session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<ConsoleSession>;
-    } catch {
-      return undefined;
-    }
+    const session = unseal(this.key, 'console-session', cookieValue) as Partial<ConsoleSession> | undefined;
+    if (typeof session !== 'object' || session === null) return undefined;
     const { id, accessKeyId, secretFingerprint, expiresAt } = session;
     if (typeof id !== 'string' || typeof accessKeyId !== 'string' || typeof secretFingerprint !== 'string' || typeof expiresAt !== 'number') return undefined;
     return expiresAt > now ? { id, accessKeyId, secretFingerprint, expiresAt } : undefined;

@@ -1,15 +1,15 @@
 /**
- * The gateway's two signed credentials, both HMAC-SHA256 with the gateway secret (shared by every
- * replica through the store) and both `<base64url JSON>.<base64url MAC>`:
+ * The gateway's two signed credentials, both sealed (auth/sealed.ts) with the gateway secret, which
+ * every replica shares through the store:
  * - the presigned-URL token: "this app, until this time, for a session this long", with a random
  *   id so that the gateway can admit each token once;
  * - the session cookie the token turns into: "this identity, on this app, until this time".
  * Both carry the identity of whoever asked for the URL, as the gateway will tell it to the app.
- * Each MAC covers a purpose label as well as the payload, so neither can be passed off as the
- * other: a presigned token pasted into a cookie would otherwise be a session that skips the
- * single-use check.
+ * Each is sealed for its own purpose, so neither can be passed off as the other: a presigned token
+ * pasted into a cookie would otherwise be a session that skips the single-use check.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { seal, unseal } from '../auth/sealed.js';
 
 /** Who is signed in: the caller that asked for the presigned URL. */
 export interface GatewayIdentity {
@@ -37,30 +37,7 @@ export interface GatewaySession extends GatewayIdentity {
   expiresAt: number;
 }
 
-type Purpose = 'presigned-url' | 'session';
-
 export const newGatewaySecret = () => randomBytes(32).toString('base64url');
-
-const mac = (secret: string, purpose: Purpose, payload: string) => createHmac('sha256', secret).update(`${purpose}\n${payload}`).digest();
-
-function seal(secret: string, purpose: Purpose, claims: object): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(secret, purpose, payload).toString('base64url')}`;
-}
-
-/** The claims if `text` was sealed with this secret for this purpose; otherwise undefined. */
-function unseal(secret: string, purpose: Purpose, text: string): unknown {
-  const [payload, signature, extra] = text.split('.');
-  if (!payload || !signature || extra !== undefined) return undefined;
-  const expected = mac(secret, purpose, payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
