@@ -20,9 +20,8 @@ export async function CreatePartnerApp(input: Validated<CreatePartnerAppRequest,
   };
   checkSettingsRules(settings);
 
+  // No lookup of the token here: createApp checks it first, in the same transaction as the insert.
   const tokens = ClientTokenScope.of(context, 'CreatePartnerApp', input);
-  const prior = await tokens?.priorAnswer();
-  if (prior) return prior;
 
   const { accountId, region } = context.caller;
   const now = Date.now();
