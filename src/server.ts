@@ -125,7 +125,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
   }
 
   async function execute(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
-    assertAllowed(credentials, caller, `sagemaker:${operation}`, requestedResource(body, caller));
+    assertAllowed(credentials, caller, `sagemaker:${operation}`, () => requestedResource(body, caller));
     const input = validators.get(operation)!(body);
     const context: OperationContext = {
       caller,

@@ -190,10 +190,11 @@ export function loadCredentials(config: Pick<Config, 'credentialsFile' | 'host'>
  * IAM's answer for the caller's key: AccessDeniedException unless one of its allowed actions
  * matches, worded as SageMaker words it; the resource is the one the request names.
  */
-export function assertAllowed(credentials: Credentials, caller: Caller, action: string, resource: string): void {
+/** `resourceOf` names the resource for the denial message; it is called only when access is denied. */
+export function assertAllowed(credentials: Credentials, caller: Caller, action: string, resourceOf: () => string): void {
   if (credentials.get(caller.accessKeyId)?.allows(action)) return;
   throw accessDenied(
-    `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+    `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${resourceOf()} because no identity-based policy allows the ${action} action`,
   );
 }
 

@@ -196,7 +196,7 @@ export class Gateway {
     if (parts?.appId !== appId) {
       throw new GatewayRefusal('ValidationException', 400, 'Wrong app', `X-SageMaker-Partner-App-Server-Arn ${arn} does not name app ${appId}, which this URL serves.`);
     }
-    assertAllowed(this.options.credentials, caller, CALL_PARTNER_APP_API_ACTION, arn);
+    assertAllowed(this.options.credentials, caller, CALL_PARTNER_APP_API_ACTION, () => arn);
     // Another account's or region's app is refused without saying whether it exists.
     if (parts.accountId !== caller.accountId || parts.region !== caller.region) {
       throw accessDenied(
