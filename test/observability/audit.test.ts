@@ -13,6 +13,7 @@ import {
   UpdatePartnerAppCommand,
 } from '@aws-sdk/client-sagemaker';
 import { sqlitePathFrom } from '../../src/store/sqlite.js';
+import type { AuditRecord } from '../../src/store/store.js';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
 import { createInput, missingArn, rejectsWith, waitFor } from '../operations/support.js';
 
@@ -35,16 +36,8 @@ async function audit(...flags: string[]): Promise<string> {
   return stdout;
 }
 
-interface AuditEntry {
-  time: string;
-  accountId?: string;
-  accessKeyId?: string;
-  principal?: string;
-  operation: string;
-  target?: string;
-  requestId: string;
-  outcome: string;
-}
+/** A record as `partnerplane audit --output json` prints it: the time as an ISO string. */
+type AuditEntry = Omit<AuditRecord, 'time'> & { time: string };
 
 const auditJson = async (...flags: string[]) => JSON.parse(await audit('--output', 'json', ...flags)) as AuditEntry[];
 
