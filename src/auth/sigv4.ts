@@ -1,10 +1,11 @@
 /**
  * AWS Signature Version 4 verification of a raw request, in the header form (`Authorization`) and
  * the query-string form (`X-Amz-Algorithm`, `X-Amz-Credential`, …), so that the API and the app
- * gateway verify the same way. The canonical request and the derived signing key come from
- * @smithy/signature-v4 (the key cached here per access key and scope, bounded); the final hash and
- * HMAC are node:crypto's, synchronous because this runs on every request; this file reads the request,
- * applies AWS's checks in AWS's order and wording, and compares signatures in constant time.
+ * gateway verify the same way. The canonical request's path, query and layout and the derived signing
+ * key come from @smithy/signature-v4 (the key cached here per access key and scope, bounded); the
+ * canonical headers are read here from the one header map the server keeps; the hashes and the
+ * final HMAC are node:crypto's, synchronous because this runs on every request; this file reads the
+ * request, applies AWS's checks in AWS's order and wording, and compares signatures in constant time.
  *
  * The order, codes and messages are those of AWS's JSON-protocol front end (DynamoDB, Kinesis and
  * the other `application/x-amz-json` services, SageMaker among them), which answers 400 to all of
@@ -20,13 +21,14 @@
  *   9. a signature that does not match    → InvalidSignatureException
  *  10. a security token that does not match the key's → UnrecognizedClientException
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getSigningKey, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
+import { ALGORITHM_IDENTIFIER, createScope, getSigningKey, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
+import type { HttpRequest } from '@smithy/types';
 import type { Caller } from '../operations/context.js';
 import { ServiceError } from '../protocol/errors.js';
+import { headersOf, headerValue, type HeaderMap } from '../protocol/headers.js';
 import type { AccessKey, Credentials } from './credentials.js';
 
 /** A request as it arrived, before anything was interpreted. */
@@ -34,8 +36,7 @@ export interface RawRequest {
   method: string;
   /** The request target as received: path and query string, still percent-encoded. */
   url: string;
-  /** Lower-case names; a repeated header as a list of its values (IncomingMessage.headersDistinct). */
-  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  headers: HeaderMap;
   body: Uint8Array;
 }
 
@@ -80,13 +81,6 @@ interface SignatureClaim {
   securityToken?: string;
   /** Query form only: how long the signature stays valid. */
   expiresSeconds?: number;
-}
-
-/** The value of a header; a repeated one joined with commas, as SigV4 canonicalises it. */
-function headerValue(headers: RawRequest['headers'], name: string): string | undefined {
-  const value = headers[name];
-  if (value === undefined || typeof value === 'string') return value;
-  return value.length === 1 ? value[0] : value.map((part) => part.trim()).join(',');
 }
 
 const decode = (text: string) => {
@@ -248,13 +242,27 @@ function readScope(credential: string, longDate: string, service: string): Scope
 
 const MAX_SIGNING_KEYS_PER_KEY = 32;
 
-const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+const sha256Hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
+/** Whitespace that SigV4 collapses to one space in a header value: a run of it, or any but a space. */
+const COLLAPSIBLE_WHITESPACE = /\s\s+|[^\S ]/g;
+const NO_HEADERS = Object.freeze({});
+
+/** Signed header name → its value as SigV4 canonicalises it (trimmed, inner whitespace collapsed). */
+function canonicalHeaders(headers: HeaderMap, signedHeaders: readonly string[]): Record<string, string> {
+  const canonical: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = headerValue(headers, name);
+    if (value !== undefined) canonical[name] = value.trim().replace(COLLAPSIBLE_WHITESPACE, ' ');
+  }
+  return canonical;
+}
 
 /**
- * The signature the key would have made. The library builds the canonical request and derives the
- * signing key; the key is kept here per scope (the library's own cache costs an HMAC of the
- * credentials on every lookup), and the string to sign is hashed and HMAC'd synchronously with
- * node:crypto, which halved the CPU time of a verification against the library's async hashing.
+ * The signature the key would have made. The library lays out the canonical request (from the
+ * canonical headers made here: its own header canonicaliser, made for signing, cost a sixth of a
+ * verification) and derives the signing key; the key is kept here per scope (the library's own
+ * cache costs an HMAC of the credentials on every lookup), and the payload and string to sign are
+ * hashed with node:crypto's one-shot hash and HMAC'd synchronously: together 40 → 20 µs per verification.
  */
 class SignatureCalculator extends SignatureV4 {
   private readonly signingKeys = new Map<string, Uint8Array>();
@@ -270,10 +278,9 @@ class SignatureCalculator extends SignatureV4 {
     });
   }
 
-  async calculate(request: HttpRequest, signedHeaders: ReadonlySet<string>, payloadHash: string, longDate: string, region: string, service: string): Promise<string> {
+  async calculate(request: HttpRequest, headers: Record<string, string>, payloadHash: string, longDate: string, region: string, service: string): Promise<string> {
     const shortDate = longDate.slice(0, 8);
-    const canonicalHeaders = getCanonicalHeaders(request, undefined, signedHeaders as Set<string>);
-    const canonicalRequest = this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+    const canonicalRequest = this.createCanonicalRequest(request, headers, payloadHash);
     const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${createScope(shortDate, region, service)}\n${sha256Hex(canonicalRequest)}`;
     const signingKey = this.signingKeys.get(`${shortDate}/${region}/${service}`) ?? (await this.deriveSigningKey(shortDate, region, service));
     return createHmac('sha256', signingKey).update(stringToSign).digest('hex');
@@ -329,8 +336,8 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   const claim = readClaim(request.headers, query);
   const signedAt = signingTime(claim);
   checkClock(claim, signedAt.epochMs, now);
-  const signedHeaders = new Set(claim.signedHeaders.toLowerCase().split(';'));
-  if (!signedHeaders.has('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  const signedHeaders = claim.signedHeaders.toLowerCase().split(';');
+  if (!signedHeaders.includes('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
     throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
   }
@@ -338,14 +345,11 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   const key = credentials.get(scope.accessKeyId);
   if (!key) throw unrecognizedClient();
 
-  const headers: Record<string, string> = {};
-  for (const name of signedHeaders) {
-    const value = headerValue(request.headers, name);
-    if (value !== undefined) headers[name] = value;
-  }
   // The path stays as received: the client signed its encoded path, encoded once more (SigV4's double encoding).
-  const canonical = new HttpRequest({ method: request.method, path, query, headers });
-  const expected = await calculatorFor(key).calculate(canonical, signedHeaders, payloadHashOf(request), signedAt.longDate, scope.region, service);
+  // The library reads only the method, path and query of the request; the headers go separately.
+  const canonical: HttpRequest = { method: request.method, protocol: 'http:', hostname: '', path, query, headers: NO_HEADERS };
+  const headers = canonicalHeaders(request.headers, signedHeaders);
+  const expected = await calculatorFor(key).calculate(canonical, headers, payloadHashOf(request), signedAt.longDate, scope.region, service);
   if (!sameSecret(claim.signature, expected)) throw invalidSignature(SIGNATURE_MISMATCH);
 
   const token = claim.securityToken;
@@ -359,6 +363,6 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
 export const rawRequestOf = (req: IncomingMessage, body: Uint8Array): RawRequest => ({
   method: req.method ?? 'GET',
   url: req.url ?? '/',
-  headers: req.headersDistinct,
+  headers: headersOf(req),
   body,
 });
