@@ -1,8 +1,9 @@
 /**
  * Group commit for SQLite: the write transactions asked for in one turn of the event loop run one
- * after another inside a single SQLite transaction and are answered together after its one commit,
- * so a burst of writes costs one disk flush instead of one each, and no write is answered before it
- * is on disk (synchronous=FULL still flushes every commit).
+ * after another inside a single SQLite transaction and are answered together once its one commit is
+ * on disk (WalSync: the flush runs off the event loop and is shared by the groups committed while
+ * another flush runs), so a burst of writes costs one disk flush instead of one each, and no write is
+ * answered before it is on disk.
  *
  * Each write keeps the semantics it would have alone. Its work is a better-sqlite3 transaction
  * function, which nested in the group's transaction becomes a savepoint: it sees every write queued
@@ -12,6 +13,7 @@
  * transaction.
  */
 import type Database from 'better-sqlite3';
+import type { WalSync } from './walSync.js';
 
 interface Job {
   work: () => unknown;
@@ -24,8 +26,13 @@ type Settled = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; e
 export class GroupCommit {
   private queue: Job[] = [];
   private flushed: Promise<void> | undefined;
+  /** Groups committed and waiting for their flush to disk. */
+  private readonly syncing = new Set<Promise<void>>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly wal: WalSync,
+  ) {}
 
   /** Runs `work` (a transaction, e.g. `() => db.transaction(fn).immediate()`) in the next group. */
   run<T>(work: () => T): Promise<T> {
@@ -42,7 +49,7 @@ export class GroupCommit {
 
   /** Resolves once every write asked for so far is settled. */
   async idle(): Promise<void> {
-    while (this.flushed) await this.flushed;
+    while (this.flushed || this.syncing.size > 0) await Promise.all([this.flushed, ...this.syncing]);
   }
 
   private flush(): void {
@@ -52,7 +59,7 @@ export class GroupCommit {
       // Alone, the work is its own transaction, committed as usual.
       const [job] = jobs;
       try {
-        job!.resolve(job!.work());
+        this.answerWhenDurable([{ job: job!, ok: true, value: job!.work() }]);
       } catch (error) {
         job!.reject(error);
       }
@@ -91,9 +98,23 @@ export class GroupCommit {
       for (const { job } of settled) job.reject(error);
       return;
     }
-    for (const done of settled) {
-      if (done.ok) done.job.resolve(done.value);
-      else done.job.reject(done.error);
-    }
+    this.answerWhenDurable(settled);
+  }
+
+  /** Answers the writes of a committed group once the WAL holding them is on disk. */
+  private answerWhenDurable(settled: Settled[]): void {
+    const answered = this.wal.flushed().then(
+      () => {
+        for (const done of settled) {
+          if (done.ok) done.job.resolve(done.value);
+          else done.job.reject(done.error);
+        }
+      },
+      (error: unknown) => {
+        for (const { job } of settled) job.reject(error);
+      },
+    );
+    this.syncing.add(answered);
+    void answered.finally(() => this.syncing.delete(answered));
   }
 }

@@ -1,6 +1,9 @@
 /**
- * The embedded default: one SQLite file in WAL mode with synchronous=FULL, so a write is on disk
- * before the request that made it is answered. better-sqlite3 is synchronous, so each method runs
+ * The embedded default: one SQLite file in WAL mode. Every write goes through the group commit,
+ * which answers it only once the WAL holding it is flushed to disk (walSync.ts: commits run with
+ * synchronous=NORMAL and the flush runs off the event loop). A reader may see a committed write a
+ * moment before that flush ends; the write's own caller, and a retry of it, are answered after.
+ * better-sqlite3 is synchronous, so each method runs
  * its whole transaction without yielding, which makes it atomic within this process.
  */
 import fs from 'node:fs';
@@ -8,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { GroupCommit } from './groupCommit.js';
+import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
@@ -65,6 +69,8 @@ function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // Until the store takes over (its writes are flushed by the group commit), every commit, the
+  // migrations' among them, is flushed as it is made.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   // Savepoints (each write of a group commit is one) journal the pages they change; kept in a
@@ -92,13 +98,21 @@ export function migrateSqlite(file: string): number[] {
 const summaryRow = ([seq, arn, name, type, status, creation_time]: SummaryValues): SummaryRow => ({ seq, arn, name, type, status, creation_time });
 type SummaryValues = [number, string, string, string, string, number];
 
+/** An in-memory database has no file to flush. */
+const IN_MEMORY: SyncableFile = { sync: async () => undefined, close: async () => undefined };
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
   private readonly writes: GroupCommit;
+  private readonly wal: WalSync;
 
   constructor(private readonly db: Database.Database) {
-    this.writes = new GroupCommit(db);
+    // Durability comes from the group commit's flush of the WAL before any write is answered;
+    // FULL would flush inside every COMMIT, stalling the event loop for the disk each time.
+    db.pragma('synchronous = NORMAL');
+    this.wal = new WalSync(db.memory ? IN_MEMORY : walFileOf(db.name));
+    this.writes = new GroupCommit(db, this.wal);
     const prepare = (sql: string) => db.prepare(sql);
     const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
     this.statements = {
@@ -154,7 +168,7 @@ export class SqliteStore implements Store {
   }
 
   async sharedSecret(name: string, create: () => string): Promise<string> {
-    this.statements.insertSecret.run(name, create());
+    await this.writes.run(() => this.statements.insertSecret.run(name, create()));
     return this.statements.getSecret.get(name) as string;
   }
 
@@ -307,12 +321,16 @@ export class SqliteStore implements Store {
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
-    this.statements.purgeIdempotency.run(idempotencyBefore);
-    this.statements.purgeUsedTokens.run(now);
+    await this.writes.run(
+      this.db.transaction(() => {
+        this.statements.purgeIdempotency.run(idempotencyBefore);
+        this.statements.purgeUsedTokens.run(now);
+      }),
+    );
   }
 
-  async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
-    return this.statements.useToken.run(tokenId, expiresAt).changes === 1;
+  consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
+    return this.writes.run(() => this.statements.useToken.run(tokenId, expiresAt).changes === 1);
   }
 
   async ping(): Promise<void> {
@@ -346,8 +364,8 @@ export class SqliteStore implements Store {
     this.db.exec('DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;');
   }
 
-  async reset(): Promise<void> {
-    this.db.transaction(() => this.forgetAll()).immediate();
+  reset(): Promise<void> {
+    return this.writes.run(() => this.db.transaction(() => this.forgetAll()).immediate());
   }
 
   async exportState(): Promise<StateSnapshot> {
@@ -362,9 +380,9 @@ export class SqliteStore implements Store {
     )();
   }
 
-  async importState(snapshot: StateSnapshot): Promise<void> {
-    this.db
-      .transaction(() => {
+  importState(snapshot: StateSnapshot): Promise<void> {
+    return this.writes.run(() =>
+      this.db.transaction(() => {
         this.forgetAll();
         for (const { app, tags } of snapshot.apps) {
           this.statements.insertApp.run(...appToRow(app));
@@ -374,22 +392,25 @@ export class SqliteStore implements Store {
         for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);
         for (const type of snapshot.failingCreates) this.statements.armCreate.run(type);
         this.statements.recountUsage.run();
-      })
-      .immediate();
+      }).immediate(),
+    );
   }
 
-  async armFailure(target: FailureTarget): Promise<number> {
-    return this.db
-      .transaction(() => {
-        if ('arn' in target) return this.statements.armApp.run(target.arn).changes;
-        this.statements.armCreate.run(target.type);
-        return this.statements.armType.run(target.type).changes;
-      })
-      .immediate();
+  armFailure(target: FailureTarget): Promise<number> {
+    return this.writes.run(() =>
+      this.db
+        .transaction(() => {
+          if ('arn' in target) return this.statements.armApp.run(target.arn).changes;
+          this.statements.armCreate.run(target.type);
+          return this.statements.armType.run(target.type).changes;
+        })
+        .immediate(),
+    );
   }
 
   async close(): Promise<void> {
     await this.writes.idle();
+    await this.wal.close();
     this.db.close();
   }
 }

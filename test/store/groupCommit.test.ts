@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
 import { GroupCommit } from '../../src/store/groupCommit.js';
+import { walFileOf, WalSync, type SyncableFile } from '../../src/store/walSync.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 
 const createInput = (name: string) => ({ Name: name, Type: 'comet' as const, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' as const });
@@ -43,7 +44,7 @@ test('a write that fails inside a group rolls back alone; the others commit', as
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
   const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
-  const group = new GroupCommit(db);
+  const group = new GroupCommit(db, new WalSync(walFileOf(file)));
   const write = (...names: string[]) => group.run(db.transaction(() => names.map((name) => insert.run(name).changes)));
   const failing = group.run(
     db.transaction(() => {
@@ -66,4 +67,62 @@ test('a write that fails inside a group rolls back alone; the others commit', as
   assert.deepEqual(reopened.prepare('SELECT name FROM items ORDER BY name').pluck().all(), ['a', 'b', 'c']);
   reopened.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A file whose flushes are ended by the test, one by one. */
+function controlledFile() {
+  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const file: SyncableFile = {
+    sync: () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    close: async () => undefined,
+  };
+  return { file, pending };
+}
+
+const settledYet = async (promise: Promise<unknown>) => {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+};
+
+test('a flush asked for while another runs waits for the next one, which callers then share', async () => {
+  const { file, pending } = controlledFile();
+  const wal = new WalSync(file);
+  const first = wal.flushed();
+  const second = wal.flushed();
+  const third = wal.flushed();
+  assert.equal(pending.length, 1, 'one flush at a time');
+  assert.equal(second, third, 'callers during a flush share the next one');
+  pending[0]!.resolve();
+  await first;
+  assert.equal(await settledYet(second), false, 'the flush in flight may have begun before the second caller wrote');
+  assert.equal(pending.length, 2);
+  pending[1]!.resolve();
+  await second;
+});
+
+test('a write is answered only once the WAL holding it is flushed, and fails if the flush fails', async () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
+  const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
+  const { file, pending } = controlledFile();
+  const group = new GroupCommit(db, new WalSync(file));
+
+  const written = group.run(() => insert.run('a').changes);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(db.prepare('SELECT count(*) FROM items').pluck().get(), 1, 'committed');
+  assert.equal(await settledYet(written), false, 'but not answered before the flush');
+  pending[0]!.resolve();
+  assert.equal(await written, 1);
+
+  const lost = group.run(() => insert.run('b').changes);
+  await new Promise((resolve) => setImmediate(resolve));
+  pending[1]!.reject(new Error('EIO: i/o error, fdatasync'));
+  await assert.rejects(lost, /EIO/);
+  await group.idle();
+  db.close();
 });
