@@ -17,7 +17,7 @@ import { assertOrdered, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, appFromRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
   AuditQuery,
@@ -61,6 +61,7 @@ const rollback = <T>(outcome: T): never => {
 
 const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
 const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
+const APP_STATE_COLUMN_COUNT = APP_STATE_COLUMNS.split(',').length;
 const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
 const IDEMPOTENCY_COLUMNS = 'account_id, region, operation, token, request_hash, response, created_at';
 
@@ -71,7 +72,7 @@ const SQL = {
   lockLiveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted' FOR UPDATE",
   liveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted'",
   insertApp: `INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMN_COUNT)})`,
-  saveApp: `UPDATE apps SET (${APP_COLUMNS}) = (${placeholders(APP_COLUMN_COUNT)}) WHERE arn = $${APP_COLUMN_COUNT + 1}`,
+  saveApp: `UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMN_COUNT)}) WHERE arn = $${APP_STATE_COLUMN_COUNT + 1}`,
   forgetApp: 'DELETE FROM apps WHERE arn = $1',
   // Takes one unit of quota if the account is below $2, creating its row on first use; no row back
   // means the quota is full.
@@ -312,7 +313,7 @@ export class PostgresStore implements Store {
   }
 
   private async save(db: pg.PoolClient, app: PartnerApp): Promise<void> {
-    await run(db, 'saveApp', [...appToRow(app), app.arn]);
+    await run(db, 'saveApp', [...appStateToRow(app), app.arn]);
   }
 
   async getApp(arn: string): Promise<PartnerApp | undefined> {

@@ -29,8 +29,11 @@ export interface SummaryRow {
   creation_time: number;
 }
 
-export const APP_COLUMNS =
-  'arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition';
+/** What never changes once an app is created: a save leaves these columns, and the indexes on them, alone. */
+const APP_IDENTITY_COLUMNS = 'arn, account_id, region, name, type, creation_time';
+/** What a save writes. */
+export const APP_STATE_COLUMNS = 'status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition';
+export const APP_COLUMNS = `${APP_IDENTITY_COLUMNS}, ${APP_STATE_COLUMNS}`;
 
 export function appFromRow(row: AppRow): PartnerApp {
   return {
@@ -53,30 +56,29 @@ export function appFromRow(row: AppRow): PartnerApp {
 }
 
 /** A row read as values in APP_COLUMNS order. */
-type AppRowValues = [string, string, string, string, string, string, string, string, string | null, string | null, string | null, number, number, string | null, number | null, number];
+type AppRowValues = [string, string, string, string, string, number, string, string, string, string | null, string | null, string | null, number, string | null, number | null, number];
 
 /** The row from values in APP_COLUMNS order, for a store that reads rows as arrays. */
 export function appRowFromValues(values: readonly unknown[]): AppRow {
-  const [arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition] =
+  const [arn, account_id, region, name, type, creation_time, status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition] =
     values as AppRowValues;
   return { arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition };
 }
 
 /** Values in APP_COLUMNS order. */
 export function appToRow(app: PartnerApp): unknown[] {
+  return [app.arn, app.accountId, app.region, app.name, app.type, app.creationTime, ...appStateToRow(app)];
+}
+
+/** Values in APP_STATE_COLUMNS order. */
+export function appStateToRow(app: PartnerApp): unknown[] {
   return [
-    app.arn,
-    app.accountId,
-    app.region,
-    app.name,
-    app.type,
     app.status,
     JSON.stringify(app.settings),
     app.version,
     app.baseUrl ?? null,
     app.error?.code ?? null,
     app.error?.reason ?? null,
-    app.creationTime,
     app.lastModifiedTime,
     app.pendingUpdate ? JSON.stringify(app.pendingUpdate) : null,
     app.dueAt ?? null,

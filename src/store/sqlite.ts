@@ -16,7 +16,7 @@ import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, appFromRow, appRowFromValues, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
   AuditQuery,
@@ -114,13 +114,13 @@ export class SqliteStore implements Store {
     this.wal = new WalSync(db.memory ? IN_MEMORY : walFileOf(db.name));
     this.writes = new GroupCommit(db, this.wal);
     const prepare = (sql: string) => db.prepare(sql);
-    const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
+    const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
     this.statements = {
       // Rows as arrays (raw), made into objects in JS: better-sqlite3 builds a row object by looking
       // up each column's name, which cost a third of a page of ListPartnerApps.
       getApp: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE arn = ?`).raw(),
-      insertApp: prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`),
-      saveApp: prepare(`UPDATE apps SET (${APP_COLUMNS}) = (${placeholders}) WHERE arn = ?`),
+      insertApp: prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMNS)})`),
+      saveApp: prepare(`UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMNS)}) WHERE arn = ?`),
       forgetApp: prepare('DELETE FROM apps WHERE arn = ?'),
       nameTaken: prepare("SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND status <> 'Deleted'"),
       ensureUsage: prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, 0) ON CONFLICT DO NOTHING'),
@@ -245,7 +245,7 @@ export class SqliteStore implements Store {
   }
 
   private save(app: PartnerApp): void {
-    this.statements.saveApp.run(...appToRow(app), app.arn);
+    this.statements.saveApp.run(...appStateToRow(app), app.arn);
   }
 
   async getApp(arn: string): Promise<PartnerApp | undefined> {
