@@ -123,7 +123,10 @@ describe('the web console in headless Chromium', { skip }, () => {
     await dialog.locator('input[name="Tier"]').fill('medium');
     await dialog.locator('input[name="MaintenanceWindowStart"]').fill('Someday');
     await dialog.locator('button[type="submit"]').click();
-    assert.match(await dialog.locator('.error').innerText(), /^ValidationException: .*Value 'Someday' at 'maintenanceConfig.maintenanceWindowStart'/);
+    // The answer arrives after the click: wait for the message, then check all of it.
+    const error = dialog.locator('.error').filter({ hasText: 'ValidationException' });
+    await error.waitFor();
+    assert.match(await error.innerText(), /^ValidationException: .*Value 'Someday' at 'maintenanceConfig.maintenanceWindowStart'/);
 
     await dialog.locator('input[name="MaintenanceWindowStart"]').fill('Wed:04:30');
     await dialog.locator('button[type="submit"]').click();
