@@ -462,7 +462,7 @@ async function main(): Promise<void> {
     ...header,
     `After the run: load average ${loadAverage()}.`,
     `Each round: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, every request distinct and SigV4-signed beforehand; ${ROUNDS} rounds each, medians shown.`,
-    `partnerplane: SQLite (WAL, synchronous=FULL) on ${filesystemOf(dataDir)}, ${SEEDED_APPS} apps seeded, ${settings}.`,
+    `partnerplane: SQLite (WAL, every write flushed to disk before its answer) on ${filesystemOf(dataDir)}, ${SEEDED_APPS} apps seeded, ${settings}.`,
     '',
     mainTable(results),
   ];

@@ -35,9 +35,14 @@ export const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).j
 
 /** The filesystem holding `dir` (fsync on tmpfs would prove nothing about durability). */
 export function filesystemOf(dir: string): string {
-  try {
-    return execFileSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
+  // findmnt names the mounted type (ext4); stat -f only its magic number's family (ext2/ext3).
+  for (const [command, args] of [['findmnt', ['-n', '-o', 'FSTYPE', '--target', dir]], ['stat', ['-f', '-c', '%T', dir]]] as const) {
+    try {
+      const type = execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!.trim();
+      if (type) return type;
+    } catch {
+      // not installed, or not a mount it knows: try the next
+    }
   }
+  return 'unknown';
 }
