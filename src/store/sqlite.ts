@@ -16,7 +16,7 @@ import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
   AuditQuery,
@@ -142,7 +142,7 @@ export class SqliteStore implements Store {
       deleteTag: prepare('DELETE FROM tags WHERE arn = ? AND key = ?'),
       deleteAllTags: prepare('DELETE FROM tags WHERE arn = ?'),
       liveStatus: prepare("SELECT status FROM apps WHERE arn = ? AND status <> 'Deleted'").pluck(),
-      due: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at LIMIT ?`),
+      due: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at LIMIT ?`).raw(),
       nextDue: prepare('SELECT min(due_at) FROM apps WHERE due_at IS NOT NULL').pluck(),
       purgeIdempotency: prepare('DELETE FROM idempotency WHERE created_at < ?'),
       purgeUsedTokens: prepare('DELETE FROM used_tokens WHERE expires_at < ?'),
@@ -299,7 +299,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() =>
       this.db
         .transaction(() => {
-          const due = (this.statements.due.all(now, limit) as AppRow[]).map(appFromRow);
+          const due = (this.statements.due.all(now, limit) as unknown[][]).map((values) => appFromRow(appRowFromValues(values)));
           for (const app of due) {
             const next = advance(app);
             if (next.kind === 'forget') {
