@@ -12,7 +12,7 @@ const isPostgresUrl = (url: string | undefined): url is string => url !== undefi
  */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
   if (isPostgresUrl(config.databaseUrl)) return openPostgresStore(config.databaseUrl, logger);
-  return openSqliteStore(sqlitePathFrom(config.databaseUrl, config.dataDir));
+  return openSqliteStore(sqlitePathFrom(config.databaseUrl, config.dataDir), logger);
 }
 
 /** Brings the configured database's schema up to date (`partnerplane migrate`); returns the versions applied. */

@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import type { Logger } from '../observability/logger.js';
+import { Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
@@ -79,10 +81,10 @@ function openDatabase(file: string): Database.Database {
   return db;
 }
 
-export function openSqliteStore(file: string): SqliteStore {
+export function openSqliteStore(file: string, logger?: Logger): SqliteStore {
   const db = openDatabase(file);
   migrate(db, sqliteMigrations);
-  return new SqliteStore(db);
+  return new SqliteStore(db, logger);
 }
 
 /** Brings the database file's schema up to date (`partnerplane migrate`); returns the versions applied. */
@@ -106,12 +108,23 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
+  private readonly checkpointer: Checkpointer | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    logger?: Logger,
+  ) {
     // Durability comes from the group commit's flush of the WAL before any write is answered;
     // FULL would flush inside every COMMIT, stalling the event loop for the disk each time.
     db.pragma('synchronous = NORMAL');
     this.wal = new WalSync(db.memory ? IN_MEMORY : walFileOf(db.name));
+    this.checkpointer = db.memory
+      ? undefined
+      : new Checkpointer(db, (error) => {
+          const failure = 'WAL checkpoints failed off the event loop; the serving thread makes them again';
+          if (logger) logger.error({ err: error }, failure);
+          else process.emitWarning(`${failure}: ${error.message}`);
+        });
     this.writes = new GroupCommit(db, this.wal);
     const prepare = (sql: string) => db.prepare(sql);
     const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
@@ -410,6 +423,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writes.idle();
+    await this.checkpointer?.close();
     await this.wal.close();
     this.db.close();
   }

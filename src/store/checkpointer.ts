@@ -1,0 +1,61 @@
+/**
+ * SQLite's WAL checkpoints, off the event loop. A checkpoint copies the WAL's pages into the
+ * database file and flushes both; made by the connection that commits (SQLite's default, once the
+ * WAL holds 1,000 pages), it stopped the event loop for the length of that I/O: 5% of the server's
+ * samples under a stream of creates. Here a worker thread with its own connection makes a PASSIVE
+ * checkpoint (it never waits for, nor blocks, a reader or the writer) every
+ * CHECKPOINT_INTERVAL_MS, and the store's connection makes none. Should the worker fail, the
+ * store's connection checkpoints again as before, and the failure is reported.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+
+const CHECKPOINT_INTERVAL_MS = 200;
+/** SQLite's own default, restored on the store's connection if the worker fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+// Given as source, not as a module file: under the test runner this module is TypeScript, which a
+// worker's entry file cannot be. A failure ends the worker and reaches 'error' below, rethrown as
+// a plain Error: a SqliteError would arrive there without its message.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const guarded = (step) => {
+  try {
+    return step();
+  } catch (error) {
+    throw new Error(\`\${error.code ?? 'Error'}: \${error.message}\`);
+  }
+};
+const db = guarded(() => new Database(workerData.file, { fileMustExist: true }));
+setInterval(() => guarded(() => db.pragma('wal_checkpoint(PASSIVE)')), workerData.intervalMs);
+`;
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private closing = false;
+
+  constructor(db: Database.Database, onFailure: (error: Error) => void) {
+    db.pragma('wal_autocheckpoint = 0');
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file: db.name, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    // A worker that keeps checkpointing must not keep the process alive on its own.
+    this.worker.unref();
+    let failed = false;
+    const fail = (error: Error) => {
+      if (this.closing || failed) return;
+      failed = true;
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      onFailure(error);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the WAL checkpoint worker exited (code ${code})`)));
+  }
+
+  /** Stops the worker; the store's connection then checkpoints as it closes. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+  }
+}

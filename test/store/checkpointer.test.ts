@@ -1,0 +1,79 @@
+/** WAL checkpoints made by a worker thread, not by the connection that serves requests. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { appArn, newAppId, type PartnerApp } from '../../src/domain/partnerApp.js';
+import { Checkpointer } from '../../src/store/checkpointer.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { tempDir } from '../helpers/server.js';
+
+const newApp = (index: number): PartnerApp => ({
+  arn: appArn('us-east-1', '123456789012', newAppId()),
+  accountId: '123456789012',
+  region: 'us-east-1',
+  name: `app${index}`,
+  type: 'comet',
+  status: 'Creating',
+  settings: { ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' },
+  version: '1.0',
+  creationTime: Date.now(),
+  lastModifiedTime: Date.now(),
+  failTransition: false,
+});
+
+/** Apps in the database file itself, leaving aside what only the WAL holds. */
+function appsInDatabaseFile(file: string, copyDir: string): number {
+  const copy = path.join(copyDir, 'copy.sqlite');
+  fs.copyFileSync(file, copy);
+  const db = new Database(copy, { readonly: true });
+  try {
+    // Before the first checkpoint even the schema is only in the WAL.
+    const hasApps = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'apps'").pluck().get();
+    return hasApps ? (db.prepare('SELECT count(*) FROM apps').pluck().get() as number) : 0;
+  } finally {
+    db.close();
+  }
+}
+
+test('writes reach the database file by a checkpoint the serving connection does not make', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'partnerplane.sqlite');
+  const store = openSqliteStore(file);
+  try {
+    // Far fewer pages than SQLite's own checkpoint threshold (1,000): only the worker moves them.
+    for (let index = 0; index < 5; index++) {
+      assert.equal((await store.createApp({ app: newApp(index), tags: [], maxAppsPerAccount: 100 })).outcome, 'done');
+    }
+    const deadline = Date.now() + 5_000;
+    while (appsInDatabaseFile(file, dir) < 5) {
+      assert.ok(Date.now() < deadline, 'the apps reached the database file within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that fails hands checkpoints back to the serving connection and says so', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'moved.sqlite');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // The worker opens the file by name: once it is gone, the worker cannot start.
+  fs.renameSync(file, path.join(dir, 'elsewhere.sqlite'));
+  let reportFailure!: (error: Error) => void;
+  const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
+  const checkpointer = new Checkpointer(db, reportFailure);
+  assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
+  // The worker does not keep the process alive: this timer does, while the test waits.
+  const patience = setTimeout(() => reportFailure(new Error('no failure reported within 10 s')), 10_000);
+  assert.match((await failure).message, /^SQLITE_CANTOPEN: /);
+  clearTimeout(patience);
+  assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+  await checkpointer.close();
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
