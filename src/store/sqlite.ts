@@ -3,8 +3,8 @@
  * which answers it only once the WAL holding it is flushed to disk (walSync.ts: commits run with
  * synchronous=NORMAL and the flush runs off the event loop). A reader may see a committed write a
  * moment before that flush ends; the write's own caller, and a retry of it, are answered after.
- * better-sqlite3 is synchronous, so each method runs
- * its whole transaction without yielding, which makes it atomic within this process.
+ * Checkpoints run on a worker thread (checkpointer.ts). better-sqlite3 is synchronous, so each
+ * method runs its whole transaction without yielding, which makes it atomic within this process.
  */
 import fs from 'node:fs';
 import path from 'node:path';
