@@ -34,7 +34,14 @@ export function walFileOf(databaseFile: string): SyncableFile {
     return wal;
   };
   return {
-    sync: async () => (await (handle ??= open())).datasync(),
+    sync: async () => {
+      // A file that could not be opened is tried again at the next flush rather than never.
+      handle ??= open().catch((error: unknown) => {
+        handle = undefined;
+        throw error;
+      });
+      return (await handle).datasync();
+    },
     close: async () => {
       if (handle) await (await handle).close();
       handle = undefined;
