@@ -26,7 +26,6 @@ import type { Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { drainable } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
-import { headersOf, headerValue } from './protocol/headers.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
 import { openStore } from './store/index.js';
@@ -144,7 +143,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
   async function handleApi(req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> {
     let input: unknown;
     try {
-      call.operation = resolveOperation(headerValue(headersOf(req), 'x-amz-target'));
+      call.operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
       const body = await readBody(req, config.maxBodyBytes);
       call.caller = await verifyRequest(rawRequestOf(req, body), credentials);
       input = call.input = parseJsonBody(body);

@@ -1,7 +1,6 @@
 /** The AWS JSON 1.1 request side: which operation (X-Amz-Target), and the body as JSON. */
 import type { IncomingMessage } from 'node:http';
 import { serializationError, ServiceError, unknownOperation } from './errors.js';
-import { headersOf, headerValue } from './headers.js';
 
 const TARGET_PREFIX = 'sagemaker.';
 
@@ -22,7 +21,7 @@ export const bodyTooLarge = (limit: number) =>
 
 /** Reads the whole body, refusing (without reading on) a body larger than `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(headerValue(headersOf(req), 'content-length'));
+  const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

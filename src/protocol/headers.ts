@@ -1,8 +1,9 @@
 /**
- * A request's headers by lower-case name. node builds `req.headers` for every request anyway (it
- * reads `expect` from it), but keeps only the first of some repeated headers and joins others with
- * ", "; SigV4 needs every value. The separate lists of `headersDistinct` cost a pass of their own,
- * so they are built only for a request that repeats a header.
+ * A request's headers by lower-case name, for SigV4, which needs every value of a repeated header.
+ * node builds `req.headers` for every request anyway (it reads `host` and `expect` from it), but
+ * keeps only the first of some repeated headers and joins others with ", "; the separate lists of
+ * `headersDistinct` cost a pass of their own, so they are built only for a request that repeats a
+ * header. Reading the target or the length, node's own `req.headers` serves.
  */
 import type { IncomingMessage } from 'node:http';
 
