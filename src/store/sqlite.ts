@@ -67,6 +67,9 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): numbe
   return newlyApplied;
 }
 
+/** As much of the database file as is read through a memory map; beyond it, reads fall back to pread. */
+const MMAP_BYTES = 256 * 1024 * 1024;
+
 function openDatabase(file: string): Database.Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
@@ -78,6 +81,11 @@ function openDatabase(file: string): Database.Database {
   // Savepoints (each write of a group commit is one) journal the pages they change; kept in a
   // file, that journal cost a third of the CPU of a write. It is never needed after a crash.
   db.pragma('temp_store = MEMORY');
+  // Pages read through a memory map instead of a pread each: once the database outgrows SQLite's
+  // own 16 MB page cache, a Describe at 100,000 apps cost 89 µs of CPU against 79 µs at 100 apps;
+  // mapped, 80 against 78. An I/O error on a mapped page stops the process (SIGBUS) rather than
+  // failing the one read, which a server that answers only what is on disk can live with.
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
   return db;
 }
 
