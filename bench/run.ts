@@ -15,7 +15,7 @@ import { BENCH_SETTINGS, freePort, ROOT, startBareServer, startMoto, startPartne
 import { EXECUTION_ROLE, seedApps, seededArn } from './lib/seed.js';
 import { callOk, signCall, wireText, type Endpoint } from './lib/signing.js';
 import { fixed, median, percent, table, times } from './lib/stats.js';
-import { RoundError, runRound, writePool, type RoundOptions, type RoundResult } from './lib/wrk.js';
+import { PoolOutrun, RoundError, runRound, writePool, type RoundOptions, type RoundResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -146,7 +146,8 @@ async function measured(server: Running, options: Omit<RoundOptions, 'endpoint' 
 
 /**
  * A round of distinct signed requests. The pool is sized from the rate expected; a round that
- * outruns it is run again with a pool twice as large rather than let any request repeat.
+ * outruns it is run again, with a pool sized from what that round would have sent (at least twice
+ * as large), rather than let any request repeat.
  */
 async function signedRound(server: Running, target: Call, sequence: Sequence, expectedRate: number, seconds: number): Promise<Measured> {
   let poolSize = Math.ceil(expectedRate * seconds * 1.5) + 4 * CONNECTIONS;
@@ -156,10 +157,9 @@ async function signedRound(server: Running, target: Call, sequence: Sequence, ex
       return await measured(server, { poolFile, poolSize, seconds });
     } catch (error) {
       if (error instanceof RoundError && error.message.includes('failed (')) throw await withSample(error, server.endpoint, target, sequence, poolSize);
-      const outran = error instanceof RoundError && error.message.includes('distinct');
-      if (!outran || attempt === 3) throw error;
-      progress(`  ${error.message}; again with ${poolSize * 2}`);
-      poolSize *= 2;
+      if (!(error instanceof PoolOutrun) || attempt === 3) throw error;
+      poolSize = Math.max(poolSize * 2, Math.ceil(error.sent * 1.5));
+      progress(`  ${error.message}; again with ${poolSize}`);
     } finally {
       fs.rmSync(poolFile, { force: true });
     }

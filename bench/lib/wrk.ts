@@ -41,6 +41,16 @@ export function writePool(file: string, requests: readonly string[]): void {
 
 export class RoundError extends Error {}
 
+/** The round needed more distinct requests than it was given: `sent` is how many it would have sent. */
+export class PoolOutrun extends RoundError {
+  constructor(
+    readonly sent: number,
+    poolSize: number,
+  ) {
+    super(`the round needed ${sent} requests but only ${poolSize} distinct ones were signed`);
+  }
+}
+
 export function runRound(options: RoundOptions): Promise<RoundResult> {
   const { endpoint, seconds, connections } = options;
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', SCRIPT, `http://${endpoint.hostname}:${endpoint.port}/`, '--', options.poolFile, '1', options.sampleFailures ? 'sample' : 'fast'];
@@ -61,7 +71,7 @@ export function runRound(options: RoundOptions): Promise<RoundResult> {
         return reject(new RoundError(`${failures} of ${raw.requests} requests failed (${raw.statusErrors} HTTP errors, ${raw.socketErrors} socket errors, ${raw.timeouts} timeouts)${detail}`));
       }
       if (!options.allowRepeats && raw.sent! > options.poolSize) {
-        return reject(new RoundError(`the round needed ${raw.sent} requests but only ${options.poolSize} distinct ones were signed`));
+        return reject(new PoolOutrun(raw.sent!, options.poolSize));
       }
       resolve({
         requestsPerSecond: raw.requests! / (raw.durationUs! / 1e6),
