@@ -21,8 +21,8 @@ import { AUDITED_OPERATIONS, AuditLog } from './observability/audit.js';
 import { OPERATIONS_PATHS, operationsEndpoints } from './observability/endpoints.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
-import type { Caller, OperationContext } from './operations/context.js';
+import { auditRecordOf, errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
+import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { drainable } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
@@ -108,23 +108,31 @@ export async function createServer(config: Config, logger: Logger = createLogger
 
   /**
    * The pipeline once the caller is known; the API and the console both run operations through it.
-   * A mutating call is answered only once its audit record is stored.
+   * A mutating call is answered only once its audit record is stored: with its change, in the
+   * same transaction, or here when it changed nothing.
    */
   async function invoke(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
     if (!AUDITED_OPERATIONS.has(operation)) return execute(operation, body, caller, requestId);
     const call = { operation, caller, input: body, requestId };
+    let storedWithChange = false;
+    const audit: CallAudit = {
+      record: (target) => auditRecordOf(call, undefined, target),
+      stored: () => {
+        storedWithChange = true;
+      },
+    };
     let output: object;
     try {
-      output = await execute(operation, body, caller, requestId);
+      output = await execute(operation, body, caller, requestId, audit);
     } catch (error) {
       await observer.audited(call, errorCodeOf(error));
       throw error;
     }
-    await observer.audited(call, undefined, output);
+    if (!storedWithChange) await observer.audited(call, undefined, output);
     return output;
   }
 
-  async function execute(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
+  async function execute(operation: string, body: unknown, caller: Caller, requestId: string, audit?: CallAudit): Promise<object> {
     assertAllowed(credentials, caller, `sagemaker:${operation}`, () => requestedResource(body, caller));
     const input = validators.get(operation)!(body);
     const context: OperationContext = {
@@ -136,6 +144,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
       publicUrl,
       gatewaySecret,
       scheduleTransition: (dueAt) => reconciler.wake(dueAt),
+      audit,
     };
     return operations[operation]!(input as never, context);
   }

@@ -1,7 +1,9 @@
 /**
- * The audit log of mutating calls. Records of requests that finish together are appended in one
- * store transaction (one disk flush for the group), and each request is answered only after its
- * record is stored, so an acknowledged change always has its audit record.
+ * Writes the audit records that are not stored with a change of an app: those of API calls that
+ * changed nothing (refused ones, a ClientToken's answer replayed) and of the admin API's changes.
+ * An API call that changes an app stores its record in the same transaction (operations/context.ts,
+ * CallAudit). Records of requests that finish together are appended in one store transaction (one
+ * disk flush for the group), and each request is answered only after its record is stored.
  */
 import type { AuditRecord, Store } from '../store/store.js';
 import type { Logger } from './logger.js';

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Caller } from '../operations/context.js';
 import { ServiceError } from '../protocol/errors.js';
+import type { AuditRecord } from '../store/store.js';
 import { AUDIT_SUCCESS, AUDITED_OPERATIONS, type AuditLog } from './audit.js';
 import type { Logger } from './logger.js';
 import { SUCCESS_CODE, type Metrics } from './metrics.js';
@@ -26,6 +27,21 @@ export const newApiCall = (requestId: string): ApiCall => ({ requestId, startedA
 /** The code the caller is given for this error (anything unexpected becomes InternalFailure). */
 export const errorCodeOf = (error: unknown): string => (error instanceof ServiceError ? error.code : 'InternalFailure');
 
+/** The audit record of a call: `code` is the error code returned, undefined for success. */
+export function auditRecordOf(call: Pick<ApiCall, 'caller' | 'requestId'> & { operation: string }, code: string | undefined, target: string | undefined): AuditRecord {
+  const { caller } = call;
+  return {
+    time: Date.now(),
+    accountId: caller?.accountId,
+    accessKeyId: caller?.accessKeyId,
+    principal: caller?.principal,
+    operation: call.operation,
+    target,
+    requestId: call.requestId,
+    outcome: code ?? AUDIT_SUCCESS,
+  };
+}
+
 const stringMember = (value: unknown, member: string): string | undefined => {
   const found = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[member] : undefined;
   return typeof found === 'string' ? found : undefined;
@@ -43,19 +59,11 @@ export class RequestObserver {
    * any other call. `code` is the error code returned, if any.
    */
   audited(call: Pick<ApiCall, 'operation' | 'caller' | 'input' | 'requestId'>, code: string | undefined, output?: unknown): Promise<void> | undefined {
-    if (call.operation === undefined || !AUDITED_OPERATIONS.has(call.operation)) return undefined;
-    const { caller } = call;
-    return this.audit.append({
-      time: Date.now(),
-      accountId: caller?.accountId,
-      accessKeyId: caller?.accessKeyId,
-      principal: caller?.principal,
-      operation: call.operation,
-      // Update, Delete and the tag operations name their app; a Create's ARN is in its answer.
-      target: stringMember(call.input, 'Arn') ?? stringMember(call.input, 'ResourceArn') ?? stringMember(output, 'Arn'),
-      requestId: call.requestId,
-      outcome: code ?? AUDIT_SUCCESS,
-    });
+    const { operation } = call;
+    if (operation === undefined || !AUDITED_OPERATIONS.has(operation)) return undefined;
+    // Update, Delete and the tag operations name their app; a Create's ARN is in its answer.
+    const target = stringMember(call.input, 'Arn') ?? stringMember(call.input, 'ResourceArn') ?? stringMember(output, 'Arn');
+    return this.audit.append(auditRecordOf({ ...call, operation }, code, target));
   }
 
   /** Counts the answered call and logs it at debug level. */

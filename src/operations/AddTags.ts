@@ -6,8 +6,9 @@ import type { OperationContext, Validated } from './context.js';
 /** Adds tags, overwriting the value of a key the resource already has. */
 export async function AddTags(input: Validated<AddTagsInput, 'ResourceArn' | 'Tags'>, context: OperationContext): Promise<object> {
   assertOwnedArn(context, input.ResourceArn);
-  const outcome = await context.store.addTags(input.ResourceArn, input.Tags as Tag[], MAX_TAGS_PER_RESOURCE);
+  const outcome = await context.store.addTags(input.ResourceArn, input.Tags as Tag[], MAX_TAGS_PER_RESOURCE, context.audit?.record(input.ResourceArn));
   if (outcome === 'not-found') throw resourceMissing(input.ResourceArn);
   if (outcome === 'too-many') throw tooManyTags(input.ResourceArn);
+  context.audit?.stored();
   return { Tags: input.Tags };
 }

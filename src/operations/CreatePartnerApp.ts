@@ -46,9 +46,11 @@ export async function CreatePartnerApp(input: Validated<CreatePartnerAppRequest,
     tags: (input.Tags ?? []) as Tag[],
     idempotency: tokens?.record(response),
     maxAppsPerAccount: context.config.maxAppsPerAccount,
+    audit: context.audit?.record(app.arn),
   });
   switch (outcome.outcome) {
     case 'done':
+      context.audit?.stored();
       context.scheduleTransition(app.dueAt!);
       return response;
     case 'replay':

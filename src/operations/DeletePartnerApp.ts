@@ -24,7 +24,11 @@ export async function DeletePartnerApp(input: Validated<DeletePartnerAppRequest,
     failTransition: false,
     maxTags: MAX_TAGS_PER_RESOURCE,
     idempotency: tokens?.record(response),
+    audit: context.audit?.record(app.arn),
   });
-  if (outcome.outcome === 'done') context.scheduleTransition(dueAt);
+  if (outcome.outcome === 'done') {
+    context.audit?.stored();
+    context.scheduleTransition(dueAt);
+  }
   return transitionResult(outcome, app.arn, 'deleted', tokens, response);
 }

@@ -5,6 +5,8 @@ import type { OperationContext, Validated } from './context.js';
 /** Keys the resource does not have are ignored, as elsewhere in AWS. */
 export async function DeleteTags(input: Validated<DeleteTagsInput, 'ResourceArn' | 'TagKeys'>, context: OperationContext): Promise<object> {
   assertOwnedArn(context, input.ResourceArn);
-  if ((await context.store.deleteTags(input.ResourceArn, input.TagKeys)) === 'not-found') throw resourceMissing(input.ResourceArn);
+  const outcome = await context.store.deleteTags(input.ResourceArn, input.TagKeys, context.audit?.record(input.ResourceArn));
+  if (outcome === 'not-found') throw resourceMissing(input.ResourceArn);
+  context.audit?.stored();
   return {};
 }

@@ -48,7 +48,11 @@ export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest,
     tags: input.Tags as Tag[] | undefined,
     maxTags: MAX_TAGS_PER_RESOURCE,
     idempotency: tokens?.record(response),
+    audit: context.audit?.record(app.arn),
   });
-  if (outcome.outcome === 'done') context.scheduleTransition(dueAt);
+  if (outcome.outcome === 'done') {
+    context.audit?.stored();
+    context.scheduleTransition(dueAt);
+  }
   return transitionResult(outcome, app.arn, 'updated', tokens, response);
 }

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { AuditRecord } from '../store/store.js';
 import type { Logger } from '../observability/logger.js';
 import type { Store } from '../store/store.js';
 
@@ -27,6 +28,20 @@ export interface OperationContext {
   gatewaySecret: string;
   /** Tells the local reconciler a transition falls due at this time. */
   scheduleTransition(dueAt: number): void;
+  /** Present for a mutating call: its audit record goes into the transaction of the change it records. */
+  audit?: CallAudit;
+}
+
+/**
+ * A mutating call's success is audited in the same transaction as its change, so an answered
+ * change always has its record and a record that cannot be stored fails the change. A call that
+ * changes nothing (a ClientToken's answer replayed, an error) is audited afterwards by the server.
+ */
+export interface CallAudit {
+  /** The record of this call's success, naming `target`, for the store write that makes the change. */
+  record(target: string): AuditRecord;
+  /** Says the store kept that record with the change (its outcome was 'done'). */
+  stored(): void;
 }
 
 /**

@@ -285,6 +285,7 @@ export class PostgresStore implements Store {
         const [keys, values] = tagColumns(request.tags);
         await run(db, 'upsertTags', [app.arn, keys, values]);
       }
+      await this.appendAuditRecords(db, [request.audit]);
       return { outcome: 'done' };
     });
   }
@@ -308,6 +309,7 @@ export class PostgresStore implements Store {
         pendingUpdate: request.pendingUpdate,
         failTransition: request.failTransition || app.failTransition,
       });
+      await this.appendAuditRecords(db, [request.audit]);
       return { outcome: 'done' };
     });
   }
@@ -331,10 +333,12 @@ export class PostgresStore implements Store {
     return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
   }
 
-  addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome> {
+  addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
     return this.transaction(async (db): Promise<TagWriteOutcome> => {
       if ((await run(db, 'lockLiveApp', [arn])).rowCount === 0) return 'not-found';
-      return (await this.mergeTags(db, arn, tags, maxTags)) ? 'done' : rollback<TagWriteOutcome>('too-many');
+      if (!(await this.mergeTags(db, arn, tags, maxTags))) return rollback<TagWriteOutcome>('too-many');
+      await this.appendAuditRecords(db, [audit]);
+      return 'done';
     });
   }
 
@@ -346,10 +350,11 @@ export class PostgresStore implements Store {
     return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
   }
 
-  deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'> {
+  deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'> {
     return this.transaction(async (db) => {
       if ((await run(db, 'lockLiveApp', [arn])).rowCount === 0) return 'not-found' as const;
       await run(db, 'deleteTags', [arn, keys]);
+      await this.appendAuditRecords(db, [audit]);
       return 'done' as const;
     });
   }
@@ -397,10 +402,15 @@ export class PostgresStore implements Store {
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
   }
 
-  async appendAudit(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const rows = records.map(auditToRow);
-    await run(this.pool, 'appendAudit', AUDIT_TYPES.map((_, column) => rows.map((row) => row[column])));
+  appendAudit(records: readonly AuditRecord[]): Promise<void> {
+    return this.appendAuditRecords(this.pool, records);
+  }
+
+  /** Appends the records given (an absent one is skipped) with one statement. */
+  private async appendAuditRecords(db: Db, records: readonly (AuditRecord | undefined)[]): Promise<void> {
+    const rows = records.flatMap((record) => (record ? [auditToRow(record)] : []));
+    if (rows.length === 0) return;
+    await run(db, 'appendAudit', AUDIT_TYPES.map((_, column) => rows.map((row) => row[column])));
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {

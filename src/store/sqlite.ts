@@ -232,6 +232,7 @@ export class SqliteStore implements Store {
           this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
           for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
           this.remember(request.idempotency);
+          this.appendAuditRecord(request.audit);
           return { outcome: 'done' };
         })
         .immediate(),
@@ -259,6 +260,7 @@ export class SqliteStore implements Store {
             failTransition: request.failTransition || app.failTransition,
           });
           this.remember(request.idempotency);
+          this.appendAuditRecord(request.audit);
           return { outcome: 'done' };
         })
         .immediate(),
@@ -285,12 +287,14 @@ export class SqliteStore implements Store {
     return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
   }
 
-  addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome> {
+  addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
     return this.writes.run(() =>
       this.db
         .transaction((): TagWriteOutcome => {
           if (!this.statements.liveStatus.get(arn)) return 'not-found';
-          return this.mergeTags(arn, tags, maxTags) ? 'done' : 'too-many';
+          if (!this.mergeTags(arn, tags, maxTags)) return 'too-many';
+          this.appendAuditRecord(audit);
+          return 'done';
         })
         .immediate(),
     );
@@ -304,12 +308,13 @@ export class SqliteStore implements Store {
     return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
   }
 
-  deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'> {
+  deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'> {
     return this.writes.run(() =>
       this.db
         .transaction(() => {
           if (!this.statements.liveStatus.get(arn)) return 'not-found' as const;
           for (const key of keys) this.statements.deleteTag.run(arn, key);
+          this.appendAuditRecord(audit);
           return 'done' as const;
         })
         .immediate(),
@@ -366,9 +371,13 @@ export class SqliteStore implements Store {
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
     await this.writes.run(
       this.db.transaction(() => {
-        for (const record of records) this.statements.appendAudit.run(...auditToRow(record));
+        for (const record of records) this.appendAuditRecord(record);
       }),
     );
+  }
+
+  private appendAuditRecord(record: AuditRecord | undefined): void {
+    if (record) this.statements.appendAudit.run(...auditToRow(record));
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {

@@ -35,6 +35,8 @@ export interface NewApp {
   tags: Tag[];
   idempotency?: IdempotencyRecord;
   maxAppsPerAccount: number;
+  /** The call's audit record, stored in the same transaction when the app is created. */
+  audit?: AuditRecord;
 }
 
 /** Moves an app into a transitional status if it is in one of `from`. */
@@ -51,6 +53,8 @@ export interface TransitionStart {
   tags?: Tag[];
   maxTags: number;
   idempotency?: IdempotencyRecord;
+  /** The call's audit record, stored in the same transaction when the transition starts. */
+  audit?: AuditRecord;
 }
 
 /** What the reconciler decided for an app whose time has come. */
@@ -109,10 +113,13 @@ export interface Store {
   /** Newest first; `before` is the cursor returned as `next` by the previous page. */
   listApps(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<PartnerAppSummary, number>>;
 
-  /** Tag operations apply to apps that exist and are not Deleted. */
-  addTags(arn: string, tags: Tag[], maxTags: number): Promise<TagWriteOutcome>;
+  /**
+   * Tag operations apply to apps that exist and are not Deleted. `audit` is the call's record,
+   * stored in the same transaction when the tags change ('done').
+   */
+  addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome>;
   listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined>;
-  deleteTags(arn: string, keys: string[]): Promise<'done' | 'not-found'>;
+  deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'>;
 
   /**
    * Claims up to `limit` apps whose dueAt has passed, applies `advance` to each and saves the

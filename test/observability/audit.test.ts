@@ -157,3 +157,64 @@ test('the database itself refuses to change or remove audit records', async () =
     await client.end();
   }
 });
+
+/** Makes the database refuse every new audit record, as a full or failing audit table would. */
+async function refuseAuditRecords(target: TestServer): Promise<void> {
+  if (target.server.store.kind === 'sqlite') {
+    const db = new Database(sqlitePathFrom(target.config.databaseUrl, target.config.dataDir));
+    try {
+      db.exec("CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.config.databaseUrl });
+  await client.connect();
+  try {
+    await client.query("CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$");
+    await client.query('CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()');
+  } finally {
+    await client.end();
+  }
+}
+
+test('a change whose audit record cannot be stored is not made: the caller gets InternalFailure', async () => {
+  const refusing = await startTestServer();
+  try {
+    const account = refusing.newAccount();
+    const client = refusing.client({ credentials: account });
+    const arn = (await client.send(new CreatePartnerAppCommand(createInput()))).Arn!;
+    await refuseAuditRecords(refusing);
+
+    const created = await rawRequest(refusing.url, 'CreatePartnerApp', { body: createInput(), credentials: account });
+    assert.equal(created.status, 500);
+    assert.equal(created.json.__type, 'InternalFailure');
+    const tagged = await rawRequest(refusing.url, 'AddTags', { body: { ResourceArn: arn, Tags: [{ Key: 'team', Value: 'ml' }] }, credentials: account });
+    assert.equal(tagged.json.__type, 'InternalFailure');
+
+    const listed = await rawRequest(refusing.url, 'ListPartnerApps', { body: {}, credentials: account });
+    assert.deepEqual(
+      listed.json.Summaries.map((summary: { Arn: string }) => summary.Arn),
+      [arn],
+      'the refused Create left no app behind',
+    );
+    const tags = await rawRequest(refusing.url, 'ListTags', { body: { ResourceArn: arn }, credentials: account });
+    assert.deepEqual(tags.json.Tags, [], 'the refused AddTags changed no tag');
+  } finally {
+    await refusing.close();
+  }
+});
+
+test('a ClientToken answer replayed is audited as a call of its own', async () => {
+  const account = server.newAccount();
+  const client = server.client({ credentials: account });
+  const input = createInput({ ClientToken: `token-${Date.now()}` });
+  const first = await client.send(new CreatePartnerAppCommand(input));
+  const replayed = await client.send(new CreatePartnerAppCommand(input));
+  assert.equal(replayed.Arn, first.Arn);
+  assert.deepEqual(
+    (await auditJson('--account', account.accountId)).map(({ operation, target, requestId, outcome }) => ({ operation, target, requestId, outcome })),
+    [first, replayed].map((answer) => ({ operation: 'CreatePartnerApp', target: first.Arn, requestId: answer.$metadata.requestId, outcome: 'success' })),
+  );
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { CreatePartnerAppCommand, DescribePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import { CreatePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { createLogger } from '../../src/observability/logger.js';
 import { sqlitePathFrom } from '../../src/store/sqlite.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
@@ -90,7 +90,7 @@ test('an unexpected failure is logged at error level with its request id', async
   }
 });
 
-test('an audit record that cannot be stored is logged in full at error level and counted', async () => {
+test('the audit record of a call that changed nothing, if it cannot be stored, is logged in full at error level and counted', async () => {
   const { server, lines, file, close } = await sqliteServer();
   try {
     const account = server.newAccount();
@@ -99,15 +99,17 @@ test('an audit record that cannot be stored is logged in full at error level and
     const db = new Database(file);
     db.exec('DROP TABLE audit_log');
     db.close();
-    const created = await client.send(new CreatePartnerAppCommand(createInput()));
-    const requestId = created.$metadata.requestId!;
+    // A change would fail with its record (test/observability/audit.test.ts); a refused call still gets its own answer.
+    const missing = missingArn(account.accountId);
+    const refused = await rejectsWith(client.send(new UpdatePartnerAppCommand({ Arn: missing, Tier: 'large' })), { name: 'ResourceNotFound' });
+    const requestId = (refused as Error & { $metadata: { requestId: string } }).$metadata.requestId;
     const logged = lines().filter((line) => line.level === 50 && line.msg === 'audit record could not be stored');
     assert.equal(logged.length, 1);
     assert.equal(logged[0]!.audit.requestId, requestId);
-    assert.equal(logged[0]!.audit.operation, 'CreatePartnerApp');
-    assert.equal(logged[0]!.audit.target, created.Arn);
+    assert.equal(logged[0]!.audit.operation, 'UpdatePartnerApp');
+    assert.equal(logged[0]!.audit.target, missing);
     assert.equal(logged[0]!.audit.accountId, account.accountId);
-    assert.equal(logged[0]!.audit.outcome, 'success');
+    assert.equal(logged[0]!.audit.outcome, 'ResourceNotFound');
     assert.equal(sampleValue(await scrape(server.url), 'partnerplane_audit_write_failures_total'), 1);
   } finally {
     await close();
