@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
-import type { AuditRecord } from '../store/store.js';
 import type { Logger } from '../observability/logger.js';
-import type { Store } from '../store/store.js';
+import type { AuditRecord, Store } from '../store/store.js';
 
 /** Who is calling, as established by auth/ from a verified signature. */
 export interface Caller {
