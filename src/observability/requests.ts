@@ -55,8 +55,9 @@ export class RequestObserver {
   ) {}
 
   /**
-   * For a mutating call, stores its audit record and resolves once it is stored; undefined for
-   * any other call. `code` is the error code returned, if any.
+   * For a mutating call whose change did not store its audit record (it was refused, or replayed
+   * a ClientToken's answer), stores the record and resolves once it is stored; undefined for any
+   * other call. `code` is the error code returned, if any.
    */
   audited(call: Pick<ApiCall, 'operation' | 'caller' | 'input' | 'requestId'>, code: string | undefined, output?: unknown): Promise<void> | undefined {
     const { operation } = call;
