@@ -136,34 +136,12 @@ test('partnerplane audit selects by time and count, and prints a table', async (
   });
 });
 
-test('the database itself refuses to change or remove audit records', async () => {
-  const statements = ['UPDATE audit_log SET outcome = $1', 'DELETE FROM audit_log'];
-  if (server.server.store.kind === 'sqlite') {
-    const db = new Database(sqlitePathFrom(server.config.databaseUrl, server.config.dataDir));
-    try {
-      for (const sql of statements) assert.throws(() => db.prepare(sql.replace('$1', "'forged'")).run(), /audit_log is append-only/);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: server.config.databaseUrl });
-  await client.connect();
-  try {
-    for (const sql of [...statements, 'TRUNCATE audit_log']) {
-      await assert.rejects(client.query(sql, sql.includes('$1') ? ['forged'] : []), /audit_log is append-only/);
-    }
-  } finally {
-    await client.end();
-  }
-});
-
-/** Makes the database refuse every new audit record, as a full or failing audit table would. */
-async function refuseAuditRecords(target: TestServer): Promise<void> {
+/** Runs `sqlite` or `postgres` on a connection of the test's own to the server's database, whichever it uses. */
+async function onDatabase(target: TestServer, work: { sqlite(db: Database.Database): void; postgres(client: pg.Client): Promise<void> }): Promise<void> {
   if (target.server.store.kind === 'sqlite') {
     const db = new Database(sqlitePathFrom(target.config.databaseUrl, target.config.dataDir));
     try {
-      db.exec("CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+      work.sqlite(db);
     } finally {
       db.close();
     }
@@ -172,11 +150,37 @@ async function refuseAuditRecords(target: TestServer): Promise<void> {
   const client = new pg.Client({ connectionString: target.config.databaseUrl });
   await client.connect();
   try {
-    await client.query("CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$");
-    await client.query('CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()');
+    await work.postgres(client);
   } finally {
     await client.end();
   }
+}
+
+test('the database itself refuses to change or remove audit records', async () => {
+  const statements = ['UPDATE audit_log SET outcome = $1', 'DELETE FROM audit_log'];
+  await onDatabase(server, {
+    sqlite(db) {
+      for (const sql of statements) assert.throws(() => db.prepare(sql.replace('$1', "'forged'")).run(), /audit_log is append-only/);
+    },
+    async postgres(client) {
+      for (const sql of [...statements, 'TRUNCATE audit_log']) {
+        await assert.rejects(client.query(sql, sql.includes('$1') ? ['forged'] : []), /audit_log is append-only/);
+      }
+    },
+  });
+});
+
+/** Makes the database refuse every new audit record, as a full or failing audit table would. */
+function refuseAuditRecords(target: TestServer): Promise<void> {
+  return onDatabase(target, {
+    sqlite(db) {
+      db.exec("CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused by the test'); END");
+    },
+    async postgres(client) {
+      await client.query("CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$");
+      await client.query('CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()');
+    },
+  });
 }
 
 test('a change whose audit record cannot be stored is not made: the caller gets InternalFailure', async () => {
