@@ -93,8 +93,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
     logger,
   });
 
-  /** Writes the error response; returns the error as the caller was given it. */
-  function fail(res: ServerResponse, requestId: string, error: unknown): ServiceError {
+  /** Writes the error response; `written` is told the error as the caller was given it, once it is written. */
+  function fail(res: ServerResponse, requestId: string, error: unknown, written?: (given: ServiceError) => void): void {
     if (!(error instanceof ServiceError)) {
       logger.error({ err: error, requestId }, 'request failed unexpectedly');
       error = internalFailure();
@@ -102,8 +102,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     const serviceError = error as ServiceError;
     // A body refused (too large, or for an unknown operation) before it was all received is not
     // read on to find where the next request starts: the connection is closed instead.
-    writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' });
-    return serviceError;
+    writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' }, written && (() => written(serviceError)));
   }
 
   /**
@@ -149,7 +148,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
     return operations[operation]!(input as never, context);
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> {
+  /** The answer to an API request, or the error to answer with. */
+  async function handleApi(req: IncomingMessage, call: ApiCall): Promise<object> {
     let input: unknown;
     try {
       call.operation = resolveOperation(req.headers['x-amz-target'] as string | undefined);
@@ -161,19 +161,17 @@ export async function createServer(config: Config, logger: Logger = createLogger
       await observer.audited(call, errorCodeOf(error));
       throw error;
     }
-    writeResult(res, call.requestId, await invoke(call.operation, input, call.caller, call.requestId));
+    return invoke(call.operation, input, call.caller, call.requestId);
   }
 
   const server = http.createServer((req, res) => {
     const requestId = randomUUID();
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
       const call = newApiCall(requestId);
-      handleApi(req, res, call).then(
-        () => observer.answered(call, 200, undefined),
-        (error: unknown) => {
-          const given = fail(res, requestId, error);
-          observer.answered(call, given.statusCode, given.code);
-        },
+      // Counted once written: an answer waits for the end of its turn of the event loop (serialize.ts).
+      handleApi(req, call).then(
+        (output) => writeResult(res, requestId, output, () => observer.answered(call, 200, undefined)),
+        (error: unknown) => fail(res, requestId, error, (given) => observer.answered(call, given.statusCode, given.code)),
       );
       return;
     }

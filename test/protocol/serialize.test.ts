@@ -31,13 +31,16 @@ async function requestsWaiting(count: number): Promise<ServerResponse[]> {
   return waiting.splice(0, count);
 }
 
-test('an answer is written when the turn that made it ends, with its headers and body', async () => {
+test('an answer is written when the turn that made it ends, with its headers and body, and then reported written', async () => {
   const answer = fetch(baseUrl, { method: 'POST', body: '{}' });
   const [res] = await requestsWaiting(1);
-  writeJson(res!, 'request-1', 200, '{"ok":true}');
+  const reported: boolean[] = [];
+  writeJson(res!, 'request-1', 200, '{"ok":true}', undefined, () => reported.push(res!.headersSent));
   assert.equal(res!.headersSent, false, 'written before the turn ended');
+  assert.deepEqual(reported, []);
   await turnEnds();
   assert.equal(res!.headersSent, true);
+  assert.deepEqual(reported, [true], 'reported once, after it was written');
   const response = await answer;
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('content-type'), JSON_CONTENT_TYPE);
@@ -50,11 +53,13 @@ test('an answer node refuses to write fails alone: the others of its turn still 
   const refused = fetch(baseUrl, { method: 'POST', body: '{}', headers: { Connection: 'close' } });
   const fine = fetch(baseUrl, { method: 'POST', body: '{}', headers: { Connection: 'close' } });
   const [first, second] = await requestsWaiting(2);
-  writeJson(first!, 'request-2', 200, '{}', { 'x-broken': 'line\nbreak' });
-  writeJson(second!, 'request-3', 200, '{"ok":true}');
+  const reported: string[] = [];
+  writeJson(first!, 'request-2', 200, '{}', { 'x-broken': 'line\nbreak' }, () => reported.push('request-2'));
+  writeJson(second!, 'request-3', 200, '{"ok":true}', undefined, () => reported.push('request-3'));
   await assert.rejects(refused, TypeError);
   const response = await fine;
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('x-amzn-requestid'), 'request-3');
   assert.deepEqual(await response.json(), { ok: true });
+  assert.deepEqual(reported, ['request-3'], 'only the answer that went out is reported written');
 });
