@@ -1,10 +1,13 @@
 /**
  * Durability through kill -9, on the store under test (SQLite, or PostgreSQL in the PostgreSQL run
  * of the suite): a server process under a concurrent load of creates and updates is killed with
- * SIGKILL, restarted on the same data, and every write it acknowledged must be there, whole.
+ * SIGKILL, restarted on the same data, and every write it acknowledged must be there, whole, with
+ * its audit record.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import {
   CreatePartnerAppCommand,
   ListPartnerAppsCommand,
@@ -41,6 +44,18 @@ interface Acknowledged {
 async function allTags(client: SageMakerClient, arn: string): Promise<Record<string, string>> {
   const { Tags } = await client.send(new ListTagsCommand({ ResourceArn: arn, MaxResults: 100 }));
   return Object.fromEntries((Tags ?? []).map((tag) => [tag.Key!, tag.Value!]));
+}
+
+/** `partnerplane audit`'s successful records of `operation`, by target ARN: how many each has. */
+async function auditedSuccesses(dataFlags: string[], operation: string): Promise<Map<string, number>> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'audit', ...dataFlags, '--limit', '100000', '--output', 'json'], {
+    env: { ...process.env, PARTNERPLANE_DATA_DIR: '', PARTNERPLANE_DATABASE_URL: '' },
+  });
+  const counts = new Map<string, number>();
+  for (const record of JSON.parse(stdout) as { operation: string; target?: string; outcome: string }[]) {
+    if (record.operation === operation && record.outcome === 'success') counts.set(record.target!, (counts.get(record.target!) ?? 0) + 1);
+  }
+  return counts;
 }
 
 async function allApps(client: SageMakerClient): Promise<PartnerAppSummary[]> {
@@ -138,4 +153,12 @@ test(`${storeName}: SIGKILL under a write load loses no acknowledged write and l
       assert.equal((await describeApp(restarted, app.Arn!)).Tier, updated ? 'medium' : 'small', `${app.Arn} is half-updated`);
     }),
   );
+
+  // A change and its audit record are written together: every app, acknowledged or caught in
+  // flight, has exactly one record of its create, and every acknowledged update has its record.
+  const creates = await auditedSuccesses(data.flags, 'CreatePartnerApp');
+  assert.deepEqual(new Set(creates.keys()), listedArns, 'apps and their create records differ');
+  for (const [arn, count] of creates) assert.equal(count, 1, `${arn} has ${count} create records`);
+  const updates = await auditedSuccesses(data.flags, 'UpdatePartnerApp');
+  for (const [arn, expected] of acknowledged) if (expected.updated) assert.ok(updates.has(arn), `${arn} lost the record of its acknowledged update`);
 });
