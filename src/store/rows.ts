@@ -65,6 +65,9 @@ export function appRowFromValues(values: readonly unknown[]): AppRow {
   return { arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition };
 }
 
+/** The app from values in APP_COLUMNS order. */
+export const appFromValues = (values: readonly unknown[]): PartnerApp => appFromRow(appRowFromValues(values));
+
 /** Values in APP_COLUMNS order. */
 export function appToRow(app: PartnerApp): unknown[] {
   return [app.arn, app.accountId, app.region, app.name, app.type, app.creationTime, ...appStateToRow(app)];

@@ -18,7 +18,7 @@ import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
+import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
 import type {
   Advance,
   AuditQuery,
@@ -274,7 +274,7 @@ export class SqliteStore implements Store {
 
   async getApp(arn: string): Promise<PartnerApp | undefined> {
     const values = this.statements.getApp.get(arn) as unknown[] | undefined;
-    return values && appFromRow(appRowFromValues(values));
+    return values && appFromValues(values);
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
@@ -326,7 +326,7 @@ export class SqliteStore implements Store {
     return this.writes.run(() =>
       this.db
         .transaction(() => {
-          const due = (this.statements.due.all(now, limit) as unknown[][]).map((values) => appFromRow(appRowFromValues(values)));
+          const due = (this.statements.due.all(now, limit) as unknown[][]).map(appFromValues);
           for (const app of due) {
             const next = advance(app);
             if (next.kind === 'forget') {
