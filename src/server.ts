@@ -47,7 +47,7 @@ const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 export async function createServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<PartnerplaneServer> {
   const actions = [...Object.keys(operations).map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
   const credentials = loadCredentials(config, actions);
-  const store = await openStore(config, logger);
+  const store = await openStore(config, { logger, serving: true });
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const validators = compileValidators(model);
   const resolveOperation = operationResolver(Object.keys(operations));

@@ -11,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import type { Logger } from '../observability/logger.js';
+import { AppCache } from './appCache.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
@@ -90,10 +91,45 @@ function openDatabase(file: string): Database.Database {
   return db;
 }
 
-export function openSqliteStore(file: string, logger?: Logger): SqliteStore {
+/**
+ * Makes this process the only server of the database for as long as it holds the returned handle:
+ * an exclusive lock on a file beside the database, which the system releases when the process ends,
+ * however it ends. A second server on the same database would change apps behind the first one's
+ * AppCache; it is refused instead (several servers share PostgreSQL, not a SQLite file).
+ */
+function holdForServing(file: string): Database.Database {
+  const lockFile = `${file}-serving`;
+  const lock = new Database(lockFile, { timeout: 0 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    // In exclusive locking mode the lock a write transaction takes is kept until the handle closes.
+    lock.exec('BEGIN EXCLUSIVE; COMMIT');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    throw new Error(`${file} is being served by another partnerplane server (it holds ${lockFile}); one SQLite database serves one server, several share PostgreSQL`);
+  }
+}
+
+export interface SqliteOpenOptions {
+  /** Serve the database: hold it against other servers, and read apps through an AppCache. */
+  serving?: boolean;
+  logger?: Logger;
+}
+
+export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): SqliteStore {
   const db = openDatabase(file);
-  migrate(db, sqliteMigrations);
-  return new SqliteStore(db, logger);
+  let servingLock: Database.Database | undefined;
+  try {
+    if (options.serving && !db.memory) servingLock = holdForServing(file);
+    migrate(db, sqliteMigrations);
+    return new SqliteStore(db, { logger: options.logger, servingLock, appCache: options.serving ? new AppCache() : undefined });
+  } catch (error) {
+    servingLock?.close();
+    db.close();
+    throw error;
+  }
 }
 
 /** Brings the database file's schema up to date (`partnerplane migrate`); returns the versions applied. */
@@ -112,17 +148,29 @@ type SummaryValues = [number, string, string, string, string, number];
 /** An in-memory database has no file to flush. */
 const IN_MEMORY: SyncableFile = { sync: async () => undefined, close: async () => undefined };
 
+interface SqliteStoreParts {
+  logger?: Logger;
+  /** Held while serving (holdForServing), released on close. */
+  servingLock?: Database.Database;
+  /** Only with the serving lock: nothing else then changes the apps table. */
+  appCache?: AppCache;
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements;
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
   private readonly checkpointer: Checkpointer | undefined;
+  private readonly servingLock: Database.Database | undefined;
+  private readonly appCache: AppCache | undefined;
 
   constructor(
     private readonly db: Database.Database,
-    logger?: Logger,
+    { logger, servingLock, appCache }: SqliteStoreParts = {},
   ) {
+    this.servingLock = servingLock;
+    this.appCache = appCache;
     // Durability comes from the group commit's flush of the WAL before any write is answered;
     // FULL would flush inside every COMMIT, stalling the event loop for the disk each time.
     db.pragma('synchronous = NORMAL');
@@ -268,13 +316,27 @@ export class SqliteStore implements Store {
     );
   }
 
+  // Every change to an existing apps row goes through save, forget, forgetAll or armFailure, each
+  // of which drops what the AppCache holds of it. (An inserted app is new, so not cached.)
+
   private save(app: PartnerApp): void {
+    this.appCache?.forget(app.arn);
     this.statements.saveApp.run(...appStateToRow(app), app.arn);
   }
 
+  private forget(arn: string): void {
+    this.appCache?.forget(arn);
+    this.statements.forgetApp.run(arn);
+    this.statements.deleteAllTags.run(arn);
+  }
+
   async getApp(arn: string): Promise<PartnerApp | undefined> {
+    const cached = this.appCache?.get(arn);
+    if (cached) return cached;
     const values = this.statements.getApp.get(arn) as unknown[] | undefined;
-    return values && appFromValues(values);
+    if (!values) return undefined;
+    const app = appFromValues(values);
+    return this.appCache ? this.appCache.remember(app) : app;
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
@@ -330,8 +392,7 @@ export class SqliteStore implements Store {
           for (const app of due) {
             const next = advance(app);
             if (next.kind === 'forget') {
-              this.statements.forgetApp.run(app.arn);
-              this.statements.deleteAllTags.run(app.arn);
+              this.forget(app.arn);
               continue;
             }
             if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(app.accountId);
@@ -392,6 +453,7 @@ export class SqliteStore implements Store {
   }
 
   private forgetAll(): void {
+    this.appCache?.clear();
     this.db.exec('DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;');
   }
 
@@ -431,7 +493,11 @@ export class SqliteStore implements Store {
     return this.writes.run(() =>
       this.db
         .transaction(() => {
-          if ('arn' in target) return this.statements.armApp.run(target.arn).changes;
+          if ('arn' in target) {
+            this.appCache?.forget(target.arn);
+            return this.statements.armApp.run(target.arn).changes;
+          }
+          this.appCache?.clear();
           this.statements.armCreate.run(target.type);
           return this.statements.armType.run(target.type).changes;
         })
@@ -444,5 +510,6 @@ export class SqliteStore implements Store {
     await this.checkpointer?.close();
     await this.wal.close();
     this.db.close();
+    this.servingLock?.close();
   }
 }

@@ -1,0 +1,133 @@
+/**
+ * A serving SQLite store reads apps through its AppCache: every way the store writes an app's row
+ * must show in the next read, and no second server may change the database behind it.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { appArn, newAppId, type PartnerApp } from '../../src/domain/partnerApp.js';
+import { AppCache } from '../../src/store/appCache.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { tempDir } from '../helpers/server.js';
+
+const ACCOUNT = '123456789012';
+
+const newApp = (name: string): PartnerApp => ({
+  arn: appArn('us-east-1', ACCOUNT, newAppId()),
+  accountId: ACCOUNT,
+  region: 'us-east-1',
+  name,
+  type: 'comet',
+  status: 'Creating',
+  settings: { ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, Tier: 'small', AuthType: 'IAM' },
+  version: '1.0',
+  creationTime: 1_000,
+  lastModifiedTime: 1_000,
+  dueAt: 2_000,
+  failTransition: false,
+});
+
+async function withServingStore(run: (store: SqliteStore, file: string) => Promise<void>): Promise<void> {
+  const dir = tempDir();
+  // A data directory not made yet, as on a first `serve`.
+  const file = path.join(dir, 'data', 'partnerplane.sqlite');
+  const store = openSqliteStore(file, { serving: true });
+  try {
+    await run(store, file);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('AppCache holds at most its capacity, making room with the oldest entry', () => {
+  const cache = new AppCache(2);
+  const [first, second, third] = ['a', 'b', 'c'].map(newApp) as [PartnerApp, PartnerApp, PartnerApp];
+  cache.remember(first);
+  cache.remember(second);
+  cache.remember(first);
+  assert.equal(cache.size, 2, 'remembering a held app again takes no room');
+  cache.remember(third);
+  assert.equal(cache.size, 2);
+  assert.equal(cache.get(first.arn), undefined, 'the oldest entry made room');
+  assert.equal(cache.get(second.arn), second);
+  assert.equal(cache.get(third.arn), third);
+});
+
+test('AppCache entries are frozen to the last member: a reader cannot change what the next one gets', () => {
+  const cache = new AppCache();
+  const app = cache.remember(newApp('frozen'));
+  assert.throws(() => {
+    (app as { status: string }).status = 'Available';
+  }, TypeError);
+  assert.throws(() => {
+    (app.settings as { Tier: string }).Tier = 'large';
+  }, TypeError);
+});
+
+test('every write of a serving store shows in its next read of the app', async () => {
+  await withServingStore(async (store) => {
+    const app = newApp('cached');
+    assert.equal((await store.createApp({ app, tags: [], maxAppsPerAccount: 10 })).outcome, 'done');
+    assert.equal((await store.getApp(app.arn))?.status, 'Creating');
+    assert.equal(await store.getApp(app.arn), await store.getApp(app.arn), 'the second read came from the cache');
+
+    assert.equal((await store.armFailure({ arn: app.arn })).valueOf(), 1);
+    assert.equal((await store.getApp(app.arn))?.failTransition, true, 'arming one app');
+
+    await store.runDueTransitions(2_000, 10, (due) => ({ kind: 'save', app: { ...due, status: 'Available', dueAt: undefined, failTransition: false } }));
+    assert.equal((await store.getApp(app.arn))?.status, 'Available', 'a transition applied by the reconciler');
+
+    await store.armFailure({ type: 'comet' });
+    assert.equal((await store.getApp(app.arn))?.failTransition, true, 'arming every app of its type');
+
+    const started = await store.startTransition({ arn: app.arn, from: ['Available'], to: 'Updating', dueAt: 3_000, lastModifiedTime: 2_500, failTransition: false, maxTags: 50 });
+    assert.equal(started.outcome, 'done');
+    assert.equal((await store.getApp(app.arn))?.status, 'Updating', 'a transition started by an operation');
+
+    const snapshot = await store.exportState();
+    await store.reset();
+    assert.equal(await store.getApp(app.arn), undefined, 'a reset');
+    await store.importState(snapshot);
+    assert.equal((await store.getApp(app.arn))?.status, 'Updating', 'an import');
+
+    await store.startTransition({ arn: app.arn, from: ['Updating'], to: 'Deleted', dueAt: 4_000, lastModifiedTime: 3_500, failTransition: false, maxTags: 50 });
+    assert.equal((await store.getApp(app.arn))?.status, 'Deleted');
+    await store.runDueTransitions(4_000, 10, () => ({ kind: 'forget' }));
+    assert.equal(await store.getApp(app.arn), undefined, 'an app forgotten after its retention');
+  });
+});
+
+test('a write rolled back after it saved the app leaves no stale app behind', async () => {
+  await withServingStore(async (store, file) => {
+    const app = newApp('rolled-back');
+    await store.createApp({ app, tags: [], maxAppsPerAccount: 10 });
+    assert.equal((await store.getApp(app.arn))?.status, 'Creating');
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
+    db.close();
+    // The app is saved first, then its audit record is refused: the whole write is rolled back.
+    const audit = { time: 2_500, operation: 'UpdatePartnerApp', requestId: 'r', outcome: 'Success' };
+    await assert.rejects(
+      store.startTransition({ arn: app.arn, from: ['Creating'], to: 'Updating', dueAt: 3_000, lastModifiedTime: 2_500, failTransition: false, maxTags: 50, audit }),
+      /audit refused/,
+    );
+    assert.equal((await store.getApp(app.arn))?.status, 'Creating');
+  });
+});
+
+test('a second server on the same SQLite database is refused, in this process or another, until the first closes', async () => {
+  await withServingStore(async (_store, file) => {
+    assert.throws(() => openSqliteStore(file, { serving: true }), /is being served by another partnerplane server/);
+    const script = `import('${path.resolve('src/store/sqlite.ts')}').then(({ openSqliteStore }) => openSqliteStore(process.argv[1], { serving: true }))`;
+    const other = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, file], { encoding: 'utf8', timeout: 30_000 });
+    assert.notEqual(other.status, 0);
+    assert.match(other.stderr, /is being served by another partnerplane server \(it holds .*partnerplane\.sqlite-serving\); one SQLite database serves one server, several share PostgreSQL/);
+    // Reading it, as `partnerplane audit` does, needs no hold.
+    const reader = openSqliteStore(file);
+    await reader.close();
+  });
+});
