@@ -336,7 +336,8 @@ export class SqliteStore implements Store {
     const values = this.statements.getApp.get(arn) as unknown[] | undefined;
     if (!values) return undefined;
     const app = appFromValues(values);
-    return this.appCache ? this.appCache.remember(app) : app;
+    this.appCache?.remember(app);
+    return app;
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
