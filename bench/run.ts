@@ -15,7 +15,7 @@ import { BENCH_SETTINGS, freePort, ROOT, startBareServer, startMoto, startPartne
 import { EXECUTION_ROLE, seedApps, seededArn } from './lib/seed.js';
 import { callOk, signCall, wireText, type Endpoint } from './lib/signing.js';
 import { fixed, median, percent, table, times } from './lib/stats.js';
-import { PoolOutrun, RoundError, runRound, writePool, type RoundOptions, type RoundResult } from './lib/wrk.js';
+import { FailedRequests, PoolOutrun, RoundError, runRound, writePool, type RoundOptions, type RoundResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -156,7 +156,7 @@ async function signedRound(server: Running, target: Call, sequence: Sequence, ex
     try {
       return await measured(server, { poolFile, poolSize, seconds });
     } catch (error) {
-      if (error instanceof RoundError && error.message.includes('failed (')) throw await withSample(error, server.endpoint, target, sequence, poolSize);
+      if (error instanceof FailedRequests) throw await withSample(error, server.endpoint, target, sequence, poolSize);
       if (!(error instanceof PoolOutrun) || attempt === 3) throw error;
       poolSize = Math.max(poolSize * 2, Math.ceil(error.sent * 1.5));
       progress(`  ${error.message}; again with ${poolSize}`);

@@ -41,6 +41,9 @@ export function writePool(file: string, requests: readonly string[]): void {
 
 export class RoundError extends Error {}
 
+/** Some requests of the round got an HTTP error, a socket error or no answer in time. */
+export class FailedRequests extends RoundError {}
+
 /** The round needed more distinct requests than it was given: `sent` is how many it would have sent. */
 export class PoolOutrun extends RoundError {
   constructor(
@@ -68,7 +71,7 @@ export function runRound(options: RoundOptions): Promise<RoundResult> {
       if (failures > 0) {
         const sample = output.split('\n').find((text) => text.startsWith('WRK_FAILURE '));
         const detail = sample ? `; the first: ${sample.slice('WRK_FAILURE '.length)}` : '';
-        return reject(new RoundError(`${failures} of ${raw.requests} requests failed (${raw.statusErrors} HTTP errors, ${raw.socketErrors} socket errors, ${raw.timeouts} timeouts)${detail}`));
+        return reject(new FailedRequests(`${failures} of ${raw.requests} requests failed (${raw.statusErrors} HTTP errors, ${raw.socketErrors} socket errors, ${raw.timeouts} timeouts)${detail}`));
       }
       if (!options.allowRepeats && raw.sent! > options.poolSize) {
         return reject(new PoolOutrun(raw.sent!, options.poolSize));
