@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import { ConfigError } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { AppCache } from './appCache.js';
 import { Checkpointer } from './checkpointer.js';
@@ -108,7 +109,8 @@ function holdForServing(file: string): Database.Database {
   } catch (error) {
     lock.close();
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    throw new Error(`${file} is being served by another partnerplane server (it holds ${lockFile}); one SQLite database serves one server, several share PostgreSQL`);
+    // A setting to change (another --data-dir or --database-url), or a server to stop first.
+    throw new ConfigError(`${file} is being served by another partnerplane server (it holds ${lockFile}); one SQLite database serves one server, several share PostgreSQL`);
   }
 }
 

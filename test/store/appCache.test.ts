@@ -130,13 +130,19 @@ test('a serving store answers a read of an app it has read from memory, not from
   });
 });
 
-test('a second server on the same SQLite database is refused, in this process or another, until the first closes', async () => {
+test('a second server on the same SQLite database is refused, in this process or by `partnerplane serve`, until the first closes', async () => {
   await withServingStore(async (_store, file) => {
     assert.throws(() => openSqliteStore(file, { serving: true }), /is being served by another partnerplane server/);
-    const script = `import('${path.resolve('src/store/sqlite.ts')}').then(({ openSqliteStore }) => openSqliteStore(process.argv[1], { serving: true }))`;
-    const other = spawnSync(process.execPath, ['--import', 'tsx', '-e', script, file], { encoding: 'utf8', timeout: 30_000 });
-    assert.notEqual(other.status, 0);
-    assert.match(other.stderr, /is being served by another partnerplane server \(it holds .*partnerplane\.sqlite-serving\); one SQLite database serves one server, several share PostgreSQL/);
+    const other = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--data-dir', path.dirname(file)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PARTNERPLANE_DATABASE_URL: '' },
+    });
+    assert.equal(other.status, 2, other.stderr);
+    assert.equal(
+      other.stderr.trim(),
+      `partnerplane: ${file} is being served by another partnerplane server (it holds ${file}-serving); one SQLite database serves one server, several share PostgreSQL`,
+    );
     // Reading it, as `partnerplane audit` does, needs no hold.
     const reader = openSqliteStore(file);
     await reader.close();
