@@ -185,7 +185,18 @@ interface SigningTime {
   longDate: string;
 }
 
+/** The last date read and what it gave: requests arriving together were mostly signed in the same second. */
+let lastSigningTime: { date: string; httpDate: boolean; time: SigningTime } | undefined;
+
 function signingTime(claim: SignatureClaim): SigningTime {
+  const last = lastSigningTime;
+  if (last !== undefined && last.date === claim.date && last.httpDate === claim.httpDate) return last.time;
+  const time = readSigningTime(claim);
+  lastSigningTime = { date: claim.date, httpDate: claim.httpDate, time };
+  return time;
+}
+
+function readSigningTime(claim: SignatureClaim): SigningTime {
   if (claim.httpDate) {
     const epochMs = Date.parse(claim.date);
     if (!Number.isNaN(epochMs)) return { epochMs, longDate: isoBasic(epochMs) };
@@ -220,6 +231,17 @@ function checkClock(claim: SignatureClaim, signedAt: number, now: number): void 
 interface Scope {
   accessKeyId: string;
   region: string;
+}
+
+/** The last scope read, as for the signing time: one per access key, service and second. */
+let lastScope: { credential: string; longDate: string; service: string; scope: Scope } | undefined;
+
+function scopeOf(credential: string, longDate: string, service: string): Scope {
+  const last = lastScope;
+  if (last !== undefined && last.credential === credential && last.longDate === longDate && last.service === service) return last.scope;
+  const scope = readScope(credential, longDate, service);
+  lastScope = { credential, longDate, service, scope };
+  return scope;
 }
 
 /** `<access key>/<yyyymmdd>/<region>/<service>/aws4_request`, checked against the request. */
@@ -341,7 +363,7 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
     throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
   }
-  const scope = readScope(claim.credential, signedAt.longDate, service);
+  const scope = scopeOf(claim.credential, signedAt.longDate, service);
   const key = credentials.get(scope.accessKeyId);
   if (!key) throw unrecognizedClient();
 
