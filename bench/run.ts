@@ -338,8 +338,8 @@ async function scale(): Promise<ScaleResult> {
   const large = await startPartnerplane({ dataDir: dirs.large, port: largePort });
   try {
     // Describe spreads over the whole data set, so the large one cannot be served from a hot corner:
-    // from a fresh start most of its reads are of apps not read before, and so come from SQLite.
-    // Then again once every app has been read, which is what the number of apps stored changes.
+    // from a fresh start many of its reads are of apps not read before, which come from SQLite.
+    // Then again once every app has been read: then only the number of apps stored differs.
     const spread = (apps: number) => (n: number) => ({ Arn: seededArn((n * 7919) % apps) });
     const describe = { small: { operation: 'DescribePartnerApp', input: spread(SMALL_APPS) }, large: { operation: 'DescribePartnerApp', input: spread(SCALE_APPS) } };
     const cases: { name: string; small: Call; large: Call; readFirst?: boolean }[] = [
