@@ -43,6 +43,16 @@ async function withServingStore(run: (store: SqliteStore, file: string) => Promi
   }
 }
 
+/** Runs one statement on a connection of its own, as anything but the store would. */
+function runBehindTheStore(file: string, sql: string, ...params: unknown[]): void {
+  const db = new Database(file);
+  try {
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
 test('AppCache holds at most its capacity, making room with the oldest entry', () => {
   const cache = new AppCache(2);
   const [first, second, third] = ['a', 'b', 'c'].map(newApp) as [PartnerApp, PartnerApp, PartnerApp];
@@ -104,9 +114,7 @@ test('a write rolled back after it saved the app leaves no stale app behind', as
     const app = newApp('rolled-back');
     await store.createApp({ app, tags: [], maxAppsPerAccount: 10 });
     assert.equal((await store.getApp(app.arn))?.status, 'Creating');
-    const db = new Database(file);
-    db.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
-    db.close();
+    runBehindTheStore(file, "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END");
     // The app is saved first, then its audit record is refused: the whole write is rolled back.
     const audit = { time: 2_500, operation: 'UpdatePartnerApp', requestId: 'r', outcome: 'Success' };
     await assert.rejects(
@@ -123,9 +131,7 @@ test('a serving store answers a read of an app it has read from memory, not from
     await store.createApp({ app, tags: [], maxAppsPerAccount: 10 });
     assert.equal((await store.getApp(app.arn))?.status, 'Creating');
     // A change behind the store's back, which the hold on the database exists to rule out.
-    const db = new Database(file);
-    db.prepare("UPDATE apps SET status = 'Available' WHERE arn = ?").run(app.arn);
-    db.close();
+    runBehindTheStore(file, "UPDATE apps SET status = 'Available' WHERE arn = ?", app.arn);
     assert.equal((await store.getApp(app.arn))?.status, 'Creating');
   });
 });
