@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
 import { createLogger } from '../../src/observability/logger.js';
 import { rawRequest, startTestServer, type RawResponse, type TestServer } from '../helpers/server.js';
-import { appArn, newAppId, type PartnerApp } from '../../src/domain/partnerApp.js';
+import type { PartnerApp } from '../../src/domain/partnerApp.js';
+import { storedApp } from '../helpers/apps.js';
 import { createInput, missingArn, rejectsWith, ROLE_ARN } from '../operations/support.js';
 
 const MAX_BODY_BYTES = 4096;
@@ -201,21 +202,15 @@ describe('an unexpected failure', () => {
     try {
       // A record the code cannot make sense of, as a bad migration or a hand edit would leave it:
       // its type is in no version catalog.
-      const now = Date.now();
-      const arn = appArn('us-east-1', '000000000000', newAppId());
-      const app: PartnerApp = {
-        arn,
+      const app = storedApp({
         accountId: '000000000000',
-        region: 'us-east-1',
         name: 'corrupt',
         type: 'retired-partner' as PartnerApp['type'],
         status: 'Available',
         settings: { ExecutionRoleArn: ROLE_ARN, Tier: 'small', AuthType: 'IAM' },
         version: '0.9',
-        creationTime: now,
-        lastModifiedTime: now,
-        failTransition: false,
-      };
+      });
+      const { arn } = app;
       assert.equal((await broken.server.store.createApp({ app, tags: [], maxAppsPerAccount: 10 })).outcome, 'done');
 
       const raw = await rawRequest(broken.url, 'DescribePartnerApp', { body: { Arn: arn } });

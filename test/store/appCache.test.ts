@@ -8,27 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { appArn, newAppId, type PartnerApp } from '../../src/domain/partnerApp.js';
+import type { PartnerApp } from '../../src/domain/partnerApp.js';
 import { AppCache } from '../../src/store/appCache.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { storedApp } from '../helpers/apps.js';
 import { tempDir } from '../helpers/server.js';
 
-const ACCOUNT = '123456789012';
-
-const newApp = (name: string): PartnerApp => ({
-  arn: appArn('us-east-1', ACCOUNT, newAppId()),
-  accountId: ACCOUNT,
-  region: 'us-east-1',
-  name,
-  type: 'comet',
-  status: 'Creating',
-  settings: { ExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, Tier: 'small', AuthType: 'IAM' },
-  version: '1.0',
-  creationTime: 1_000,
-  lastModifiedTime: 1_000,
-  dueAt: 2_000,
-  failTransition: false,
-});
+/** Times fixed, so the tests can say when a transition falls due. */
+const newApp = (name: string): PartnerApp => storedApp({ name, creationTime: 1_000, lastModifiedTime: 1_000, dueAt: 2_000 });
 
 async function withServingStore(run: (store: SqliteStore, file: string) => Promise<void>): Promise<void> {
   const dir = tempDir();

@@ -4,24 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { appArn, newAppId, type PartnerApp } from '../../src/domain/partnerApp.js';
 import { Checkpointer } from '../../src/store/checkpointer.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
+import { storedApp } from '../helpers/apps.js';
 import { tempDir } from '../helpers/server.js';
-
-const newApp = (index: number): PartnerApp => ({
-  arn: appArn('us-east-1', '123456789012', newAppId()),
-  accountId: '123456789012',
-  region: 'us-east-1',
-  name: `app${index}`,
-  type: 'comet',
-  status: 'Creating',
-  settings: { ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' },
-  version: '1.0',
-  creationTime: Date.now(),
-  lastModifiedTime: Date.now(),
-  failTransition: false,
-});
 
 /** Apps in the database file itself, leaving aside what only the WAL holds. */
 function appsInDatabaseFile(file: string, copyDir: string): number {
@@ -44,7 +30,7 @@ test('writes reach the database file by a checkpoint the serving connection does
   try {
     // Far fewer pages than SQLite's own checkpoint threshold (1,000): only the worker moves them.
     for (let index = 0; index < 5; index++) {
-      assert.equal((await store.createApp({ app: newApp(index), tags: [], maxAppsPerAccount: 100 })).outcome, 'done');
+      assert.equal((await store.createApp({ app: storedApp({ name: `app${index}` }), tags: [], maxAppsPerAccount: 100 })).outcome, 'done');
     }
     const deadline = Date.now() + 5_000;
     while (appsInDatabaseFile(file, dir) < 5) {
