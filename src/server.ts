@@ -5,7 +5,7 @@
  * Nothing happens at import; createServer() opens the store, listen() starts serving.
  */
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADMIN_PATH, createAdminApi } from './admin/api.js';
 import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
@@ -24,7 +24,7 @@ import { Metrics } from './observability/metrics.js';
 import { auditRecordOf, errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
 import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
-import { drainable } from './protocol/drain.js';
+import { createDrainableServer } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
@@ -164,7 +164,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     return invoke(call.operation, input, call.caller, call.requestId);
   }
 
-  const server = http.createServer((req, res) => {
+  const { server, drain } = createDrainableServer((req, res) => {
     const requestId = randomUUID();
     if (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?'))) {
       const call = newApiCall(requestId);
@@ -195,7 +195,6 @@ export async function createServer(config: Config, logger: Logger = createLogger
     writeJson(res, requestId, 404, JSON.stringify({ message: `No route for ${req.method} ${req.url}` }));
   });
   server.keepAliveTimeout = 65_000;
-  const connections = drainable(server);
 
   return {
     store,
@@ -214,7 +213,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     close: async () => {
       // The reconciler finishes its current transaction (releasing what it claimed) while the
       // requests in flight finish; the store closes only when neither needs it any more.
-      await Promise.all([connections.drain(), reconciler.stop()]);
+      await Promise.all([drain(), reconciler.stop()]);
       gateway.close();
       await store.close();
     },
