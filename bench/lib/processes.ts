@@ -54,10 +54,6 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-/**
- * Spawns a server and resolves once `ready` says so (given each line it prints), or rejects after
- * `timeoutMs` or when it exits first.
- */
 /** From /proc/<pid>/stat: utime and stime, in clock ticks of 1/100 s on Linux. */
 function cpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -65,6 +61,10 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Spawns a server and resolves once `ready` says so (given each line it prints), or rejects after
+ * `timeoutMs` or when it exits first.
+ */
 function launch(command: string, args: string[], ready: (line: string) => boolean, endpoint: Endpoint, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const started = performance.now();
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
