@@ -54,13 +54,16 @@ test('AppCache holds at most its capacity, making room with the oldest entry', (
   assert.deepEqual(cache.get(third.arn), third);
 });
 
-test('AppCache hands every reader an app of its own', () => {
+test('AppCache hands every reader the same app, frozen to its leaves', () => {
   const cache = new AppCache();
-  const app = newApp('own copy');
+  const plain = newApp('shared');
+  const app = { ...plain, settings: { ...plain.settings, MaintenanceConfig: { MaintenanceWindowStart: 'Sun:01:00' } } };
   cache.remember(app);
   const first = cache.get(app.arn)!;
-  assert.deepEqual(first, app);
-  (first.settings as { Tier: string }).Tier = 'large';
+  assert.equal(cache.get(app.arn), first);
+  assert.throws(() => ((first as { status: string }).status = 'Failed'), TypeError);
+  assert.throws(() => ((first.settings as { Tier: string }).Tier = 'large'), TypeError);
+  assert.throws(() => ((first.settings.MaintenanceConfig as { MaintenanceWindowStart: string }).MaintenanceWindowStart = 'Mon:02:00'), TypeError);
   assert.equal(cache.get(app.arn)!.settings.Tier, 'small');
 });
 
