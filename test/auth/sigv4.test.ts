@@ -250,6 +250,16 @@ describe('each failure has AWS code, message and status', () => {
     });
     assertError(changed, 'InvalidSignatureException', SIGNATURE_MISMATCH);
   });
+
+  test('signed headers listed out of order, or one twice, are read in SigV4 order, each once', async () => {
+    const response = await alteredAfterSigning((request) => {
+      request.headers.authorization = request.headers.authorization!.replace(/SignedHeaders=([^,]+)/, (_, list: string) => {
+        const reversed = list.split(';').reverse();
+        return `SignedHeaders=${[...reversed, reversed[0]].join(';')}`;
+      });
+    });
+    assert.equal(response.status, 200, response.text);
+  });
 });
 
 describe('checks run in AWS order', () => {
