@@ -7,9 +7,19 @@ import type { PartnerAppType } from './partnerApp.js';
 
 export interface CatalogVersion {
   version: string;
+  /** The last day of support, yyyy-mm-dd. */
   eolDate: string;
+  /** The start of that day (UTC) in epoch ms, as DescribePartnerApp answers it: worked out once, not on every call. */
+  eolTime: number;
   releaseNotes: string[];
 }
+
+const entry = (version: string, eolDate: string, releaseNotes: string[]): CatalogVersion => ({
+  version,
+  eolDate,
+  eolTime: Date.parse(`${eolDate}T00:00:00Z`),
+  releaseNotes,
+});
 
 interface TypeCatalog {
   current: string;
@@ -20,30 +30,30 @@ export const versionCatalog: Readonly<Record<PartnerAppType, TypeCatalog>> = {
   'lakera-guard': {
     current: '1.4',
     versions: [
-      { version: '1.4', eolDate: '2027-06-30', releaseNotes: ['Prompt-injection detector refresh.'] },
-      { version: '1.5', eolDate: '2028-03-31', releaseNotes: ['Custom policy sets.', 'Lower detection latency.'] },
+      entry('1.4', '2027-06-30', ['Prompt-injection detector refresh.']),
+      entry('1.5', '2028-03-31', ['Custom policy sets.', 'Lower detection latency.']),
     ],
   },
   comet: {
     current: '1.1',
     versions: [
-      { version: '1.1', eolDate: '2027-05-31', releaseNotes: ['Experiment comparison view.'] },
-      { version: '1.2', eolDate: '2028-01-31', releaseNotes: ['Model registry webhooks.', 'Faster artifact upload.'] },
-      { version: '1.3', eolDate: '2028-09-30', releaseNotes: ['Panels API.'] },
+      entry('1.1', '2027-05-31', ['Experiment comparison view.']),
+      entry('1.2', '2028-01-31', ['Model registry webhooks.', 'Faster artifact upload.']),
+      entry('1.3', '2028-09-30', ['Panels API.']),
     ],
   },
   'deepchecks-llm-evaluation': {
     current: '1.0',
     versions: [
-      { version: '1.0', eolDate: '2027-04-30', releaseNotes: ['Initial release.'] },
-      { version: '1.1', eolDate: '2028-02-29', releaseNotes: ['Custom evaluation properties.'] },
+      entry('1.0', '2027-04-30', ['Initial release.']),
+      entry('1.1', '2028-02-29', ['Custom evaluation properties.']),
     ],
   },
   fiddler: {
     current: '1.3',
     versions: [
-      { version: '1.3', eolDate: '2027-08-31', releaseNotes: ['Roles ORG_MEMBER and ORG_ADMIN from Identity Center groups.'] },
-      { version: '1.4', eolDate: '2028-06-30', releaseNotes: ['LLM guardrail dashboards.'] },
+      entry('1.3', '2027-08-31', ['Roles ORG_MEMBER and ORG_ADMIN from Identity Center groups.']),
+      entry('1.4', '2028-06-30', ['LLM guardrail dashboards.']),
     ],
   },
 };

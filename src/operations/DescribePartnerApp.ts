@@ -7,7 +7,7 @@ import type { OperationContext, Validated } from './context.js';
 export async function DescribePartnerApp(input: Validated<DescribePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: true });
   const { settings } = app;
-  const eolDate = versionInfo(app.type, app.version)?.eolDate;
+  const eolTime = versionInfo(app.type, app.version)?.eolTime;
   const upgrade = input.IncludeAvailableUpgrade ? availableUpgrade(app.type, app.version) : undefined;
   return {
     Arn: app.arn,
@@ -27,7 +27,7 @@ export async function DescribePartnerApp(input: Validated<DescribePartnerAppRequ
     EnableIamSessionBasedIdentity: settings.EnableIamSessionBasedIdentity,
     Error: app.error && { Code: app.error.code, Reason: app.error.reason },
     EnableAutoMinorVersionUpgrade: settings.EnableAutoMinorVersionUpgrade ?? false,
-    CurrentVersionEolDate: eolDate === undefined ? undefined : epochSeconds(Date.parse(`${eolDate}T00:00:00Z`)),
+    CurrentVersionEolDate: eolTime === undefined ? undefined : epochSeconds(eolTime),
     AvailableUpgrade: upgrade && { Version: upgrade.version, ReleaseNotes: upgrade.releaseNotes },
     IdcConfig: settings.IdcConfig,
   };

@@ -21,20 +21,19 @@ test('every type of the model has a catalog whose entries Describe can send as t
   for (const [type, { current, versions }] of Object.entries(versionCatalog)) {
     assert.ok(versions.some((entry) => entry.version === current), `${type}: current ${current} is in the catalog`);
     let previous: { version: string; eol: number } | undefined;
-    for (const { version, eolDate, releaseNotes } of versions) {
+    for (const { version, eolDate, eolTime, releaseNotes } of versions) {
       assert.match(version, /^\d+\.\d+$/, `${type} ${version}: MajorMinorVersion`);
       assert.match(eolDate, /^\d{4}-\d{2}-\d{2}$/);
-      const eol = Date.parse(`${eolDate}T00:00:00Z`);
-      assert.equal(new Date(eol).toISOString().slice(0, 10), eolDate, `${type} ${version}: ${eolDate} is a real date`);
+      assert.equal(new Date(eolTime).toISOString(), `${eolDate}T00:00:00.000Z`, `${type} ${version}: ${eolDate} is a real date, and eolTime its start`);
       assert.ok(releaseNotes.length >= 1 && releaseNotes.length <= 10, `${type} ${version}: one to ten release notes`);
       for (const note of releaseNotes) assert.ok(note.length >= 1 && note.length <= 1024);
       if (previous) {
         const [major, minor] = version.split('.').map(Number);
         const [prevMajor, prevMinor] = previous.version.split('.').map(Number);
         assert.ok(major! > prevMajor! || (major === prevMajor && minor! > prevMinor!), `${type}: ${version} follows ${previous.version}`);
-        assert.ok(eol > previous.eol, `${type}: ${version} lives longer than ${previous.version}`);
+        assert.ok(eolTime > previous.eol, `${type}: ${version} lives longer than ${previous.version}`);
       }
-      previous = { version, eol };
+      previous = { version, eol: eolTime };
     }
   }
 });
