@@ -108,28 +108,32 @@ function parseQuery(search: string): Query {
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
+const AUTHORIZATION_PARAMETERS = ['Credential', 'Signature', 'SignedHeaders'] as const;
+
 function claimFromHeader(authorization: string, headers: RawRequest['headers']): SignatureClaim {
   const [algorithm = '', ...parts] = authorization.trim().split(AUTHORIZATION_SEPARATORS);
-  const params: Record<string, string> = {};
+  // The parameters read; any other is ignored, and of one given twice the last counts.
+  const params: Record<(typeof AUTHORIZATION_PARAMETERS)[number], string> = { Credential: '', Signature: '', SignedHeaders: '' };
   for (const part of parts) {
     if (part === '') continue;
     const equals = part.indexOf('=');
     if (equals < 0) throw incompleteSignature(`'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
-    params[part.slice(0, equals)] = part.slice(equals + 1);
+    const name = part.slice(0, equals);
+    if (name === 'Credential' || name === 'Signature' || name === 'SignedHeaders') params[name] = part.slice(equals + 1);
   }
   const amzDate = headerValue(headers, 'x-amz-date');
   const date = amzDate ?? headerValue(headers, 'date');
   let problems = '';
-  for (const name of ['Credential', 'Signature', 'SignedHeaders']) {
+  for (const name of AUTHORIZATION_PARAMETERS) {
     if (!params[name]) problems += `Authorization header requires '${name}' parameter. `;
   }
   if (!date) problems += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
   if (problems) throw incompleteSignature(`${problems}Authorization=${authorization}`);
   return {
     algorithm,
-    credential: params.Credential!,
-    signedHeaders: params.SignedHeaders!,
-    signature: params.Signature!,
+    credential: params.Credential,
+    signedHeaders: params.SignedHeaders,
+    signature: params.Signature,
     date: date!,
     httpDate: amzDate === undefined,
     securityToken: headerValue(headers, 'x-amz-security-token'),
@@ -280,11 +284,23 @@ function inCanonicalOrder(names: readonly string[]): readonly string[] {
   return names;
 }
 
+/** The last SignedHeaders list read, as for the scope: a client signs the same headers call after call. */
+let lastSignedHeaders: { list: string; names: readonly string[] } | undefined;
+
+/** The header names a SignedHeaders list gives, lower-cased, in SigV4 order, each once. */
+function signedHeaderNames(list: string): readonly string[] {
+  const last = lastSignedHeaders;
+  if (last !== undefined && last.list === list) return last.names;
+  const names = inCanonicalOrder(list.toLowerCase().split(';'));
+  lastSignedHeaders = { list, names };
+  return names;
+}
+
 /** The signed headers the request has, each value as SigV4 canonicalises it (trimmed, inner whitespace collapsed). */
 function canonicalHeaders(headers: HeaderMap, signedHeaders: readonly string[]): CanonicalHeaders {
   let lines = '';
   let names = '';
-  for (const name of inCanonicalOrder(signedHeaders)) {
+  for (const name of signedHeaders) {
     const value = headerValue(headers, name);
     if (value === undefined) continue;
     lines += `${name}:${value.trim().replace(COLLAPSIBLE_WHITESPACE, ' ')}\n`;
@@ -389,7 +405,7 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   const claim = readClaim(request.headers, query);
   const signedAt = signingTime(claim);
   checkClock(claim, signedAt.epochMs, now);
-  const signedHeaders = claim.signedHeaders.toLowerCase().split(';');
+  const signedHeaders = signedHeaderNames(claim.signedHeaders);
   if (!signedHeaders.includes('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
     throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
