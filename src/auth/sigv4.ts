@@ -309,17 +309,29 @@ function canonicalHeaders(headers: HeaderMap, signedHeaders: readonly string[]):
   return { lines, names };
 }
 
+interface SigningScope {
+  shortDate: string;
+  region: string;
+  service: string;
+  credentialScope: string;
+  signingKey: Uint8Array;
+}
+
 /**
  * The signature the key would have made. The library canonicalises the request's path and query
  * (once per distinct method and target: API calls all POST to `/`) and derives the signing key. The
  * canonical headers are made and laid out here, after the library's lines, as the library lays them
  * out: its canonicaliser, made for signing, cost a sixth of a verification, and its layout, given
  * the target and a record of the headers every time, another eighth. The key is kept here per scope
- * (the library's own cache costs an HMAC of the credentials on every lookup), and the payload and
+ * (the library's own cache costs an HMAC of the credentials on every lookup; a lookup here, a
+ * string built and hashed, was 1% of a Describe, so the last scope is kept at hand), and the payload and
  * string to sign are hashed with node:crypto's one-shot hash and HMAC'd synchronously.
  */
 class SignatureCalculator extends SignatureV4 {
+  /** Signing keys by credential scope (`<yyyymmdd>/<region>/<service>/aws4_request`). */
   private readonly signingKeys = new Map<string, Uint8Array>();
+  /** The scope of the last calculation: requests arriving together were mostly signed for the same one. */
+  private lastScope: SigningScope | undefined;
   /** The canonical request's method, path and query lines for the last method and target seen. */
   private lastTarget: { method: string; url: string; lines: string } | undefined;
 
@@ -336,10 +348,18 @@ class SignatureCalculator extends SignatureV4 {
 
   async calculate(request: RawRequest, query: Query, headers: CanonicalHeaders, payloadHash: string, longDate: string, region: string, service: string): Promise<string> {
     const shortDate = longDate.slice(0, 8);
+    const last = this.lastScope;
+    const scope = last !== undefined && last.shortDate === shortDate && last.region === region && last.service === service ? last : await this.scopeFor(shortDate, region, service);
     const canonicalRequest = `${this.targetLines(request, query)}${headers.lines}\n${headers.names}\n${payloadHash}`;
-    const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${createScope(shortDate, region, service)}\n${sha256Hex(canonicalRequest)}`;
-    const signingKey = this.signingKeys.get(`${shortDate}/${region}/${service}`) ?? (await this.deriveSigningKey(shortDate, region, service));
-    return createHmac('sha256', signingKey).update(stringToSign).digest('hex');
+    const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope.credentialScope}\n${sha256Hex(canonicalRequest)}`;
+    return createHmac('sha256', scope.signingKey).update(stringToSign).digest('hex');
+  }
+
+  /** The scope's text and signing key, kept as the last scope used. */
+  private async scopeFor(shortDate: string, region: string, service: string): Promise<SigningScope> {
+    const credentialScope = createScope(shortDate, region, service);
+    const signingKey = this.signingKeys.get(credentialScope) ?? (await this.deriveSigningKey(credentialScope, shortDate, region, service));
+    return (this.lastScope = { shortDate, region, service, credentialScope, signingKey });
   }
 
   /** `<method>\n<canonical path>\n<canonical query>\n`, as the library begins a canonical request. */
@@ -356,11 +376,11 @@ class SignatureCalculator extends SignatureV4 {
     return lines;
   }
 
-  private async deriveSigningKey(shortDate: string, region: string, service: string): Promise<Uint8Array> {
+  private async deriveSigningKey(credentialScope: string, shortDate: string, region: string, service: string): Promise<Uint8Array> {
     const signingKey = await getSigningKey(sha256, { accessKeyId: this.key.accessKeyId, secretAccessKey: this.key.secretAccessKey }, shortDate, region, service);
     // A key is valid for one day, region and service: few scopes are live at once.
     if (this.signingKeys.size >= MAX_SIGNING_KEYS_PER_KEY) this.signingKeys.clear();
-    this.signingKeys.set(`${shortDate}/${region}/${service}`, signingKey);
+    this.signingKeys.set(credentialScope, signingKey);
     return signingKey;
   }
 }
