@@ -110,8 +110,12 @@ export async function createServer(config: Config, logger: Logger = createLogger
    * A mutating call is answered only once its audit record is stored: with its change, in the
    * same transaction, or here when it changed nothing.
    */
-  async function invoke(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
-    if (!AUDITED_OPERATIONS.has(operation)) return execute(operation, body, caller, requestId);
+  function invoke(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
+    // A read goes straight to execute(): one promise fewer to settle on the hot path.
+    return AUDITED_OPERATIONS.has(operation) ? invokeAudited(operation, body, caller, requestId) : execute(operation, body, caller, requestId);
+  }
+
+  async function invokeAudited(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
     const call = { operation, caller, input: body, requestId };
     let storedWithChange = false;
     const audit: CallAudit = {
