@@ -5,7 +5,8 @@
  *
  * Every reader is handed the same app, frozen to its leaves, so none can change what the next one
  * reads (strict-mode code that tries throws). When the cache kept JSON text and parsed a copy for
- * each reader, that JSON.parse was a twelfth of a Describe's CPU (V8 profile of the server under the round).
+ * each reader, that JSON.parse was a twelfth of a Describe's CPU (V8 profile of the server under
+ * the round).
  *
  * It is right only while every change to the apps table goes through the store that owns it: the
  * store forgets an app whenever it writes that app's row (before its transaction commits, so a

@@ -60,6 +60,7 @@ test('AppCache hands every reader the same app, frozen to its leaves', () => {
   const app = { ...plain, settings: { ...plain.settings, MaintenanceConfig: { MaintenanceWindowStart: 'Sun:01:00' } } };
   cache.remember(app);
   const first = cache.get(app.arn)!;
+  assert.deepEqual(first, app);
   assert.equal(cache.get(app.arn), first);
   assert.throws(() => ((first as { status: string }).status = 'Failed'), TypeError);
   assert.throws(() => ((first.settings as { Tier: string }).Tier = 'large'), TypeError);
