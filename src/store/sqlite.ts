@@ -80,8 +80,9 @@ function openDatabase(file: string): Database.Database {
   // migrations' among them, is flushed as it is made.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  // Savepoints (each write of a group commit is one) journal the pages they change; kept in a
-  // file, that journal cost a third of the CPU of a write. It is never needed after a crash.
+  // Savepoints (each write of a group that is run again, groupCommit.ts) journal the pages they
+  // change; kept in a file, that journal cost a third of the CPU of a write. It is never needed
+  // after a crash.
   db.pragma('temp_store = MEMORY');
   // Pages read through a memory map instead of a pread each once the database outgrows SQLite's
   // own 16 MB page cache: reading a random app among 100,000 (a 49 MiB file) took 8.5 µs of CPU
@@ -166,7 +167,6 @@ export class SqliteStore implements Store {
   private readonly checkpointer: Checkpointer | undefined;
   private readonly servingLock: Database.Database | undefined;
   private readonly appCache: AppCache | undefined;
-  private readonly transactions = new Map<(...args: never[]) => unknown, Database.Transaction>();
 
   constructor(
     private readonly db: Database.Database,
@@ -240,20 +240,6 @@ export class SqliteStore implements Store {
     };
   }
 
-  /**
-   * Runs a method of this store as one IMMEDIATE transaction (a savepoint inside a group commit's).
-   * better-sqlite3 builds a transaction's four wrappers anew on each db.transaction() call, which
-   * cost more than some of the writes they wrapped; each method's are built once and kept.
-   */
-  private transact<A extends unknown[], R>(work: (this: SqliteStore, ...args: A) => R, ...args: A): R {
-    let transaction = this.transactions.get(work) as Database.Transaction<(...args: A) => R> | undefined;
-    if (!transaction) {
-      transaction = this.db.transaction(work);
-      this.transactions.set(work, transaction);
-    }
-    return transaction.immediate.apply(this, args);
-  }
-
   async sharedSecret(name: string, create: () => string): Promise<string> {
     await this.writes.run(() => this.statements.insertSecret.run(name, create()));
     return this.statements.getSecret.get(name) as string;
@@ -283,50 +269,46 @@ export class SqliteStore implements Store {
   }
 
   createApp(request: NewApp): Promise<WriteOutcome> {
-    return this.writes.run(() => this.transact(this.createAppTransaction, request));
-  }
-
-  private createAppTransaction(request: NewApp): WriteOutcome {
-    const { app } = request;
-    const prior = request.idempotency && this.idempotency(request.idempotency);
-    if (prior) return { outcome: 'replay', record: prior };
-    if (this.statements.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
-    this.statements.ensureUsage.run(app.accountId);
-    if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount).changes === 0) {
-      return { outcome: 'quota-exceeded', liveApps: this.statements.liveApps.get(app.accountId) as number };
-    }
-    const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
-    this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
-    for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
-    this.remember(request.idempotency);
-    this.appendAuditRecord(request.audit);
-    return { outcome: 'done' };
+    return this.writes.run((): WriteOutcome => {
+      const { app } = request;
+      const prior = request.idempotency && this.idempotency(request.idempotency);
+      if (prior) return { outcome: 'replay', record: prior };
+      if (this.statements.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
+      this.statements.ensureUsage.run(app.accountId);
+      if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount).changes === 0) {
+        return { outcome: 'quota-exceeded', liveApps: this.statements.liveApps.get(app.accountId) as number };
+      }
+      const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
+      this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
+      for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+      this.remember(request.idempotency);
+      this.appendAuditRecord(request.audit);
+      return { outcome: 'done' };
+    });
   }
 
   startTransition(request: TransitionStart): Promise<WriteOutcome> {
-    return this.writes.run(() => this.transact(this.startTransitionTransaction, request));
-  }
-
-  private startTransitionTransaction(request: TransitionStart): WriteOutcome {
-    const prior = request.idempotency && this.idempotency(request.idempotency);
-    if (prior) return { outcome: 'replay', record: prior };
-    const values = this.statements.getApp.get(request.arn) as unknown[] | undefined;
-    const row = values && appRowFromValues(values);
-    if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
-    const app = appFromRow(row);
-    if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
-    if (request.tags && !this.mergeTags(app.arn, request.tags, request.maxTags)) return { outcome: 'too-many-tags' };
-    this.save({
-      ...app,
-      status: request.to,
-      dueAt: request.dueAt,
-      lastModifiedTime: request.lastModifiedTime,
-      pendingUpdate: request.pendingUpdate,
-      failTransition: request.failTransition || app.failTransition,
+    return this.writes.run((): WriteOutcome => {
+      const prior = request.idempotency && this.idempotency(request.idempotency);
+      if (prior) return { outcome: 'replay', record: prior };
+      const values = this.statements.getApp.get(request.arn) as unknown[] | undefined;
+      const row = values && appRowFromValues(values);
+      if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
+      const app = appFromRow(row);
+      if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
+      if (request.tags && !this.mergeTags(app.arn, request.tags, request.maxTags)) return { outcome: 'too-many-tags' };
+      this.save({
+        ...app,
+        status: request.to,
+        dueAt: request.dueAt,
+        lastModifiedTime: request.lastModifiedTime,
+        pendingUpdate: request.pendingUpdate,
+        failTransition: request.failTransition || app.failTransition,
+      });
+      this.remember(request.idempotency);
+      this.appendAuditRecord(request.audit);
+      return { outcome: 'done' };
     });
-    this.remember(request.idempotency);
-    this.appendAuditRecord(request.audit);
-    return { outcome: 'done' };
   }
 
   // Every change to an existing apps row goes through save, forget, forgetAll or armFailure, each
@@ -365,14 +347,12 @@ export class SqliteStore implements Store {
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
-    return this.writes.run(() => this.transact(this.addTagsTransaction, arn, tags, maxTags, audit));
-  }
-
-  private addTagsTransaction(arn: string, tags: Tag[], maxTags: number, audit: AuditRecord | undefined): TagWriteOutcome {
-    if (!this.statements.liveStatus.get(arn)) return 'not-found';
-    if (!this.mergeTags(arn, tags, maxTags)) return 'too-many';
-    this.appendAuditRecord(audit);
-    return 'done';
+    return this.writes.run((): TagWriteOutcome => {
+      if (!this.statements.liveStatus.get(arn)) return 'not-found';
+      if (!this.mergeTags(arn, tags, maxTags)) return 'too-many';
+      this.appendAuditRecord(audit);
+      return 'done';
+    });
   }
 
   async listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined> {
@@ -384,32 +364,28 @@ export class SqliteStore implements Store {
   }
 
   deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'> {
-    return this.writes.run(() => this.transact(this.deleteTagsTransaction, arn, keys, audit));
-  }
-
-  private deleteTagsTransaction(arn: string, keys: string[], audit: AuditRecord | undefined): 'done' | 'not-found' {
-    if (!this.statements.liveStatus.get(arn)) return 'not-found';
-    for (const key of keys) this.statements.deleteTag.run(arn, key);
-    this.appendAuditRecord(audit);
-    return 'done';
+    return this.writes.run((): 'done' | 'not-found' => {
+      if (!this.statements.liveStatus.get(arn)) return 'not-found';
+      for (const key of keys) this.statements.deleteTag.run(arn, key);
+      this.appendAuditRecord(audit);
+      return 'done';
+    });
   }
 
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
-    return this.writes.run(() => this.transact(this.runDueTransitionsTransaction, now, limit, advance));
-  }
-
-  private runDueTransitionsTransaction(now: number, limit: number, advance: (app: PartnerApp) => Advance): number {
-    const due = (this.statements.due.all(now, limit) as unknown[][]).map(appFromValues);
-    for (const app of due) {
-      const next = advance(app);
-      if (next.kind === 'forget') {
-        this.forget(app.arn);
-        continue;
+    return this.writes.run((): number => {
+      const due = (this.statements.due.all(now, limit) as unknown[][]).map(appFromValues);
+      for (const app of due) {
+        const next = advance(app);
+        if (next.kind === 'forget') {
+          this.forget(app.arn);
+          continue;
+        }
+        if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(app.accountId);
+        this.save(next.app);
       }
-      if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(app.accountId);
-      this.save(next.app);
-    }
-    return due.length;
+      return due.length;
+    });
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -417,12 +393,10 @@ export class SqliteStore implements Store {
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
-    await this.writes.run(() => this.transact(this.purgeExpiredTransaction, now, idempotencyBefore));
-  }
-
-  private purgeExpiredTransaction(now: number, idempotencyBefore: number): void {
-    this.statements.purgeIdempotency.run(idempotencyBefore);
-    this.statements.purgeUsedTokens.run(now);
+    await this.writes.run(() => {
+      this.statements.purgeIdempotency.run(idempotencyBefore);
+      this.statements.purgeUsedTokens.run(now);
+    });
   }
 
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {
@@ -439,11 +413,9 @@ export class SqliteStore implements Store {
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
-    await this.writes.run(() => this.transact(this.appendAuditTransaction, records));
-  }
-
-  private appendAuditTransaction(records: readonly AuditRecord[]): void {
-    for (const record of records) this.appendAuditRecord(record);
+    await this.writes.run(() => {
+      for (const record of records) this.appendAuditRecord(record);
+    });
   }
 
   private appendAuditRecord(record: AuditRecord | undefined): void {
@@ -466,7 +438,7 @@ export class SqliteStore implements Store {
   }
 
   reset(): Promise<void> {
-    return this.writes.run(() => this.transact(this.forgetAll));
+    return this.writes.run(() => this.forgetAll());
   }
 
   async exportState(): Promise<StateSnapshot> {
@@ -482,33 +454,29 @@ export class SqliteStore implements Store {
   }
 
   importState(snapshot: StateSnapshot): Promise<void> {
-    return this.writes.run(() => this.transact(this.importStateTransaction, snapshot));
-  }
-
-  private importStateTransaction(snapshot: StateSnapshot): void {
-    this.forgetAll();
-    for (const { app, tags } of snapshot.apps) {
-      this.statements.insertApp.run(...appToRow(app));
-      for (const tag of tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
-    }
-    for (const record of snapshot.idempotency) this.remember(record);
-    for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);
-    for (const type of snapshot.failingCreates) this.statements.armCreate.run(type);
-    this.statements.recountUsage.run();
+    return this.writes.run(() => {
+      this.forgetAll();
+      for (const { app, tags } of snapshot.apps) {
+        this.statements.insertApp.run(...appToRow(app));
+        for (const tag of tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+      }
+      for (const record of snapshot.idempotency) this.remember(record);
+      for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);
+      for (const type of snapshot.failingCreates) this.statements.armCreate.run(type);
+      this.statements.recountUsage.run();
+    });
   }
 
   armFailure(target: FailureTarget): Promise<number> {
-    return this.writes.run(() => this.transact(this.armFailureTransaction, target));
-  }
-
-  private armFailureTransaction(target: FailureTarget): number {
-    if ('arn' in target) {
-      this.appCache?.forget(target.arn);
-      return this.statements.armApp.run(target.arn).changes;
-    }
-    this.appCache?.clear();
-    this.statements.armCreate.run(target.type);
-    return this.statements.armType.run(target.type).changes;
+    return this.writes.run((): number => {
+      if ('arn' in target) {
+        this.appCache?.forget(target.arn);
+        return this.statements.armApp.run(target.arn).changes;
+      }
+      this.appCache?.clear();
+      this.statements.armCreate.run(target.type);
+      return this.statements.armType.run(target.type).changes;
+    });
   }
 
   async close(): Promise<void> {

@@ -45,15 +45,27 @@ test('a write that fails inside a group rolls back alone; the others commit', as
   db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
   const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
   const group = new GroupCommit(db, new WalSync(walFileOf(file)));
-  const write = (...names: string[]) => group.run(db.transaction(() => names.map((name) => insert.run(name).changes)));
-  const failing = group.run(
-    db.transaction(() => {
+  const runs: string[] = [];
+  const write = (label: string, work: () => unknown) =>
+    group.run(() => {
+      runs.push(label);
+      return work();
+    });
+  const insertAll = (...names: string[]) => () => names.map((name) => insert.run(name).changes);
+
+  const allGood = await Promise.all([write('x', insertAll('x')), write('y', insertAll('y'))]);
+  assert.deepEqual(allGood, [[1], [1]]);
+  assert.deepEqual(runs.splice(0), ['x', 'y'], 'a group in which nothing throws runs each write once');
+
+  const results = await Promise.allSettled([
+    write('a', insertAll('a')),
+    write('failing', () => {
       insert.run('half-done');
       throw new Error('refused');
     }),
-  );
-  const results = await Promise.allSettled([write('a'), failing, write('b', 'c'), write('a')]);
-
+    write('b c', insertAll('b', 'c')),
+    write('a again', insertAll('a')),
+  ]);
   assert.deepEqual(results[0], { status: 'fulfilled', value: [1] });
   assert.equal(results[1]!.status, 'rejected');
   assert.equal((results[1] as PromiseRejectedResult).reason.message, 'refused');
@@ -61,10 +73,13 @@ test('a write that fails inside a group rolls back alone; the others commit', as
   // A later write in the group sees the earlier ones: a second 'a' violates the key.
   assert.equal(results[3]!.status, 'rejected');
   assert.match((results[3] as PromiseRejectedResult).reason.message, /UNIQUE/);
+  // The group ran without savepoints until 'failing' threw; then it was rolled back, and the
+  // others ran again, each in a savepoint of its own.
+  assert.deepEqual(runs, ['a', 'failing', 'a', 'b c', 'a again']);
   db.close();
 
   const reopened = new Database(file, { readonly: true });
-  assert.deepEqual(reopened.prepare('SELECT name FROM items ORDER BY name').pluck().all(), ['a', 'b', 'c']);
+  assert.deepEqual(reopened.prepare('SELECT name FROM items ORDER BY name').pluck().all(), ['a', 'b', 'c', 'x', 'y']);
   reopened.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
