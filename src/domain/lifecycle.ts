@@ -135,10 +135,14 @@ export class Reconciler {
     let done: number;
     do {
       const now = Date.now();
+      // Observed once the transitions are stored, and once each: the store may run advance for an
+      // app twice (a group commit that is run again, groupCommit.ts).
+      const lateByArn = new Map<string, number>();
       done = await this.store.runDueTransitions(now, BATCH, (app) => {
-        this.observeLag(now - app.dueAt!);
+        lateByArn.set(app.arn, now - app.dueAt!);
         return advance(app, now, this.lifecycle);
       });
+      for (const lateByMs of lateByArn.values()) this.observeLag(lateByMs);
     } while (done === BATCH && !this.stopped);
     const now = Date.now();
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
