@@ -124,6 +124,7 @@ export interface Store {
   /**
    * Claims up to `limit` apps whose dueAt has passed, applies `advance` to each and saves the
    * result, all in one transaction; an app is advanced by exactly one caller. Returns how many.
+   * `advance` may be called more than once for an app (a transaction run again), so it only computes.
    */
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number>;
   /** The earliest dueAt of any app, to know when the reconciler is next needed. */
