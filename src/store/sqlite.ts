@@ -196,8 +196,10 @@ export class SqliteStore implements Store {
       saveApp: prepare(`UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMNS)}) WHERE arn = ?`),
       forgetApp: prepare('DELETE FROM apps WHERE arn = ?'),
       nameTaken: prepare("SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND status <> 'Deleted'"),
-      ensureUsage: prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, 0) ON CONFLICT DO NOTHING'),
-      takeQuota: prepare('UPDATE account_usage SET live_apps = live_apps + 1 WHERE account_id = ? AND live_apps < ?'),
+      // One statement: the account's first app adds its row (if the quota allows one app at all).
+      takeQuota: prepare(
+        'INSERT INTO account_usage (account_id, live_apps) SELECT ?, 1 WHERE ? > 0 ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + 1 WHERE live_apps < ?',
+      ),
       releaseQuota: prepare('UPDATE account_usage SET live_apps = live_apps - 1 WHERE account_id = ?'),
       liveApps: prepare('SELECT live_apps FROM account_usage WHERE account_id = ?').pluck(),
       listFirst: prepare('SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = ? AND region = ? ORDER BY seq DESC LIMIT ?').raw(),
@@ -274,9 +276,8 @@ export class SqliteStore implements Store {
       const prior = request.idempotency && this.idempotency(request.idempotency);
       if (prior) return { outcome: 'replay', record: prior };
       if (this.statements.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
-      this.statements.ensureUsage.run(app.accountId);
-      if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount).changes === 0) {
-        return { outcome: 'quota-exceeded', liveApps: this.statements.liveApps.get(app.accountId) as number };
+      if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount, request.maxAppsPerAccount).changes === 0) {
+        return { outcome: 'quota-exceeded', liveApps: (this.statements.liveApps.get(app.accountId) as number | undefined) ?? 0 };
       }
       const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
       this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));

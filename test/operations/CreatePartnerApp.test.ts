@@ -263,6 +263,16 @@ describe('quota', () => {
     for (const { reason } of refused) assert.equal((reason as Error).name, 'ResourceLimitExceeded');
     assert.equal((await arnsOf(client)).length, QUOTA);
   });
+
+  test('a quota of 0 refuses an account its first app', async () => {
+    const none = await startTestServer({ maxAppsPerAccount: 0 });
+    try {
+      const message = `The account-level service limit 'Maximum number of partner apps' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota.`;
+      await rejectsWith(create(accountClient(none)), { name: 'ResourceLimitExceeded', message });
+    } finally {
+      await none.close();
+    }
+  });
 });
 
 describe('idempotency', () => {
