@@ -18,20 +18,21 @@ import { postgresMigrations } from './migrations/postgres/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
-import type {
-  Advance,
-  AuditQuery,
-  AuditRecord,
-  FailureTarget,
-  IdempotencyKey,
-  IdempotencyRecord,
-  NewApp,
-  Page,
-  StateSnapshot,
-  Store,
-  TagWriteOutcome,
-  TransitionStart,
-  WriteOutcome,
+import {
+  type Advance,
+  type AuditQuery,
+  type AuditRecord,
+  type FailureTarget,
+  type IdempotencyKey,
+  type IdempotencyRecord,
+  type NewApp,
+  type Page,
+  type StateSnapshot,
+  type Store,
+  type TagWriteOutcome,
+  type TransitionStart,
+  type WriteOutcome,
+  transitionStarted,
 } from './store.js';
 
 type Db = pg.Pool | pg.PoolClient;
@@ -301,14 +302,7 @@ export class PostgresStore implements Store {
       if (request.tags && !(await this.mergeTags(db, app.arn, request.tags, request.maxTags))) {
         return rollback<WriteOutcome>({ outcome: 'too-many-tags' });
       }
-      await this.save(db, {
-        ...app,
-        status: request.to,
-        dueAt: request.dueAt,
-        lastModifiedTime: request.lastModifiedTime,
-        pendingUpdate: request.pendingUpdate,
-        failTransition: request.failTransition || app.failTransition,
-      });
+      await this.save(db, transitionStarted(app, request));
       await this.appendAuditRecords(db, [request.audit]);
       return { outcome: 'done' };
     });

@@ -21,20 +21,21 @@ import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
-import type {
-  Advance,
-  AuditQuery,
-  AuditRecord,
-  FailureTarget,
-  IdempotencyKey,
-  IdempotencyRecord,
-  NewApp,
-  Page,
-  StateSnapshot,
-  Store,
-  TagWriteOutcome,
-  TransitionStart,
-  WriteOutcome,
+import {
+  type Advance,
+  type AuditQuery,
+  type AuditRecord,
+  type FailureTarget,
+  type IdempotencyKey,
+  type IdempotencyRecord,
+  type NewApp,
+  type Page,
+  type StateSnapshot,
+  type Store,
+  type TagWriteOutcome,
+  type TransitionStart,
+  type WriteOutcome,
+  transitionStarted,
 } from './store.js';
 
 
@@ -298,14 +299,7 @@ export class SqliteStore implements Store {
       const app = appFromRow(row);
       if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
       if (request.tags && !this.mergeTags(app.arn, request.tags, request.maxTags)) return { outcome: 'too-many-tags' };
-      this.save({
-        ...app,
-        status: request.to,
-        dueAt: request.dueAt,
-        lastModifiedTime: request.lastModifiedTime,
-        pendingUpdate: request.pendingUpdate,
-        failTransition: request.failTransition || app.failTransition,
-      });
+      this.save(transitionStarted(app, request));
       this.remember(request.idempotency);
       this.appendAuditRecord(request.audit);
       return { outcome: 'done' };

@@ -57,6 +57,18 @@ export interface TransitionStart {
   audit?: AuditRecord;
 }
 
+/** The app as a transition that `request` starts leaves it (both stores save this). */
+export function transitionStarted(app: PartnerApp, request: TransitionStart): PartnerApp {
+  return {
+    ...app,
+    status: request.to,
+    dueAt: request.dueAt,
+    lastModifiedTime: request.lastModifiedTime,
+    pendingUpdate: request.pendingUpdate,
+    failTransition: request.failTransition || app.failTransition,
+  };
+}
+
 /** What the reconciler decided for an app whose time has come. */
 export type Advance = { kind: 'save'; app: PartnerApp } | { kind: 'forget' };
 
