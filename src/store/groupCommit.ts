@@ -11,7 +11,7 @@
  * a sixth of the store's work for a create. Should one throw, the group's transaction is rolled
  * back, that write's caller gets the error, and the others run again, each in a savepoint of its
  * own. So a write's work may run twice: it must have no effect outside the database that is unsafe
- * to repeat. Should SQLite abandon the whole transaction (an I/O error, a full disk), the writes
+ * to repeat. Should SQLite abandon that second transaction (an I/O error, a full disk), the writes
  * already done in it are lost, so their callers get that error too, and the rest of the group goes
  * on in a new transaction.
  */
