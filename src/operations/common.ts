@@ -1,5 +1,5 @@
 /** Rules shared by several operations: finding the caller's app, idempotency, tag limits. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parseAppArn, type AppSettings, type PartnerApp } from '../domain/partnerApp.js';
 import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
 import type { IdempotencyRecord, WriteOutcome } from '../store/store.js';
@@ -61,7 +61,7 @@ export class ClientTokenScope {
   static of(context: OperationContext, operation: string, input: { ClientToken?: string }): ClientTokenScope | undefined {
     const { ClientToken: token, ...request } = input;
     if (token === undefined) return undefined;
-    const requestHash = createHash('sha256').update(canonical(request)).digest('base64url');
+    const requestHash = hash('sha256', canonical(request), 'base64url');
     return new ClientTokenScope(context, operation, token, requestHash);
   }
 
