@@ -1,14 +1,34 @@
 import type { DescribePartnerAppRequest } from '@aws-sdk/client-sagemaker';
+import { deepFreeze } from '../domain/deepFreeze.js';
+import type { PartnerApp } from '../domain/partnerApp.js';
 import { availableUpgrade, versionInfo } from '../domain/versions.js';
 import { epochSeconds } from '../protocol/serialize.js';
 import { findOwnedApp } from './common.js';
 import type { OperationContext, Validated } from './context.js';
 
+/**
+ * The answers already given for apps the store hands out frozen (the same object to every reader
+ * until the app changes), with and without the upgrade: the same app gives the same answer, which
+ * is then frozen too, so that its serialised text is kept with it (serialize.ts). Building and
+ * serialising the answer anew was a tenth of a Describe's CPU. An entry lives as long as its app
+ * object is held (by the SQLite store's AppCache).
+ */
+const sharedAnswers = { plain: new WeakMap<PartnerApp, object>(), withUpgrade: new WeakMap<PartnerApp, object>() };
+
 export async function DescribePartnerApp(input: Validated<DescribePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: true });
+  const withUpgrade = input.IncludeAvailableUpgrade === true;
+  if (!Object.isFrozen(app)) return answerFor(app, withUpgrade);
+  const answers = withUpgrade ? sharedAnswers.withUpgrade : sharedAnswers.plain;
+  let answer = answers.get(app);
+  if (answer === undefined) answers.set(app, (answer = deepFreeze(answerFor(app, withUpgrade))));
+  return answer;
+}
+
+function answerFor(app: PartnerApp, withUpgrade: boolean): object {
   const { settings } = app;
   const eolTime = versionInfo(app.type, app.version)?.eolTime;
-  const upgrade = input.IncludeAvailableUpgrade ? availableUpgrade(app.type, app.version) : undefined;
+  const upgrade = withUpgrade ? availableUpgrade(app.type, app.version) : undefined;
   return {
     Arn: app.arn,
     Name: app.name,

@@ -53,8 +53,21 @@ function writeAnswersOfThisTurn(): void {
   for (const done of written) done();
 }
 
-export function writeResult(res: ServerResponse, requestId: string, output: unknown, written?: () => void): void {
-  writeJson(res, requestId, 200, JSON.stringify(output ?? {}), undefined, written);
+/**
+ * The text of answers an operation froze to give again (DescribePartnerApp's, per app): a frozen
+ * answer cannot change, so it is serialised once, and its text lives as long as the answer does.
+ */
+const textOfFrozenAnswers = new WeakMap<object, string>();
+
+function answerText(output: object | undefined): string {
+  if (output === undefined || !Object.isFrozen(output)) return JSON.stringify(output ?? {});
+  let text = textOfFrozenAnswers.get(output);
+  if (text === undefined) textOfFrozenAnswers.set(output, (text = JSON.stringify(output)));
+  return text;
+}
+
+export function writeResult(res: ServerResponse, requestId: string, output: object | undefined, written?: () => void): void {
+  writeJson(res, requestId, 200, answerText(output), undefined, written);
 }
 
 export function writeError(res: ServerResponse, requestId: string, error: ServiceError, extra?: Record<string, string>, written?: () => void): void {

@@ -13,18 +13,11 @@
  * rolled-back write leaves nothing stale either), and the server holds the database for itself
  * (sqlite.ts, `holdForServing`).
  */
+import { deepFreeze } from '../domain/deepFreeze.js';
 import type { PartnerApp } from '../domain/partnerApp.js';
 
 /** About 400 bytes of heap an app like the bench's (settings and all): some 40 MB when full. */
 export const APP_CACHE_ENTRIES = 100_000;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 export class AppCache {
   private readonly apps = new Map<string, PartnerApp>();

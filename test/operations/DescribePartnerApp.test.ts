@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreatePartnerAppCommand, DescribePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import { CreatePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
-import { accountClient, createAvailableApp, createInput, describeApp, missingArn, rejectsWith } from './support.js';
+import { accountClient, createAvailableApp, createInput, describeApp, missingArn, rejectsWith, waitFor } from './support.js';
 
 let server: TestServer;
 before(async () => {
@@ -64,5 +64,24 @@ describe('behaviour', () => {
     const { $metadata: _first, ...first } = await describeApp(client, Arn, true);
     const { $metadata: _second, ...second } = await describeApp(client, Arn, true);
     assert.deepEqual(second, first);
+  });
+
+  test('once the app changes, both answers (with and without the upgrade) describe it as it is now', async () => {
+    const client = accountClient(server);
+    const Arn = await createAvailableApp(client, { Type: 'comet', Tier: 'small' });
+    // Asked more than once each, so that an answer kept from before the change would be the one given.
+    for (let round = 0; round < 2; round++) {
+      assert.equal((await describeApp(client, Arn)).Tier, 'small');
+      assert.equal((await describeApp(client, Arn, true)).AvailableUpgrade?.Version, '1.2');
+    }
+    await client.send(new UpdatePartnerAppCommand({ Arn, Tier: 'large', AppVersion: '1.2' }));
+    assert.equal((await describeApp(client, Arn)).Status, 'Updating');
+    assert.equal((await describeApp(client, Arn, true)).Status, 'Updating');
+    await waitFor(client, Arn, 'Available');
+    const plain = await describeApp(client, Arn);
+    const withUpgrade = await describeApp(client, Arn, true);
+    assert.deepEqual([plain.Tier, plain.Version, plain.AvailableUpgrade], ['large', '1.2', undefined]);
+    assert.deepEqual([withUpgrade.Tier, withUpgrade.Version, withUpgrade.AvailableUpgrade], ['large', '1.2', { Version: '1.3', ReleaseNotes: ['Panels API.'] }]);
+    assert.deepEqual(withUpgrade.CurrentVersionEolDate, new Date('2028-01-31T00:00:00Z'));
   });
 });
