@@ -3,8 +3,9 @@
  * the query-string form (`X-Amz-Algorithm`, `X-Amz-Credential`, …), so that the API and the app
  * gateway verify the same way. The canonical request's path and query and the derived signing key
  * come from @smithy/signature-v4 (the key cached here per access key and scope, bounded); the
- * canonical headers are read here from the one header map the server keeps; the hashes and the
- * final HMAC are node:crypto's, synchronous because this runs on every request; this file reads the
+ * canonical headers are read here from the one header map the server keeps; the hashes are
+ * node:crypto's (the final HMAC too, built on them in hmac.ts), synchronous because this runs on
+ * every request; this file reads the
  * request, applies AWS's checks in AWS's order and wording, and compares signatures in constant time.
  *
  * The order, codes and messages are those of AWS's JSON-protocol front end (DynamoDB, Kinesis and
@@ -21,7 +22,7 @@
  *   9. a signature that does not match    → InvalidSignatureException
  *  10. a security token that does not match the key's → UnrecognizedClientException
  */
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { ALGORITHM_IDENTIFIER, createScope, getSigningKey, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
@@ -30,6 +31,7 @@ import type { Caller } from '../operations/context.js';
 import { ServiceError } from '../protocol/errors.js';
 import { headersOf, headerValue, type HeaderMap } from '../protocol/headers.js';
 import type { AccessKey, Credentials } from './credentials.js';
+import { HmacSha256Key } from './hmac.js';
 
 /** A request as it arrived, before anything was interpreted. */
 export interface RawRequest {
@@ -314,7 +316,7 @@ interface SigningScope {
   region: string;
   service: string;
   credentialScope: string;
-  signingKey: Uint8Array;
+  signingKey: HmacSha256Key;
 }
 
 /**
@@ -325,11 +327,12 @@ interface SigningScope {
  * the target and a record of the headers every time, another eighth. The key is kept here per
  * scope (the library's own cache costs an HMAC of the credentials on every lookup; a lookup here,
  * a string built and hashed, was 1% of a Describe, so the last scope is kept at hand), and the
- * payload and string to sign are hashed with node:crypto's one-shot hash and HMAC'd synchronously.
+ * payload and string to sign are hashed with node:crypto's one-shot hash, and the string to sign
+ * HMAC'd with the key's padded blocks kept (hmac.ts), synchronously.
  */
 class SignatureCalculator extends SignatureV4 {
   /** Signing keys by credential scope (`<yyyymmdd>/<region>/<service>/aws4_request`). */
-  private readonly signingKeys = new Map<string, Uint8Array>();
+  private readonly signingKeys = new Map<string, HmacSha256Key>();
   /** The scope of the last calculation: requests arriving together were mostly signed for the same one. */
   private lastScope: SigningScope | undefined;
   /** The canonical request's method, path and query lines for the last method and target seen. */
@@ -352,7 +355,7 @@ class SignatureCalculator extends SignatureV4 {
     const scope = last !== undefined && last.shortDate === shortDate && last.region === region && last.service === service ? last : await this.scopeFor(shortDate, region, service);
     const canonicalRequest = `${this.targetLines(request, query)}${headers.lines}\n${headers.names}\n${payloadHash}`;
     const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope.credentialScope}\n${sha256Hex(canonicalRequest)}`;
-    return createHmac('sha256', scope.signingKey).update(stringToSign).digest('hex');
+    return scope.signingKey.hex(stringToSign);
   }
 
   /** The scope's text and signing key, kept as the last scope used. */
@@ -376,8 +379,8 @@ class SignatureCalculator extends SignatureV4 {
     return lines;
   }
 
-  private async deriveSigningKey(credentialScope: string, shortDate: string, region: string, service: string): Promise<Uint8Array> {
-    const signingKey = await getSigningKey(sha256, { accessKeyId: this.key.accessKeyId, secretAccessKey: this.key.secretAccessKey }, shortDate, region, service);
+  private async deriveSigningKey(credentialScope: string, shortDate: string, region: string, service: string): Promise<HmacSha256Key> {
+    const signingKey = new HmacSha256Key(await getSigningKey(sha256, { accessKeyId: this.key.accessKeyId, secretAccessKey: this.key.secretAccessKey }, shortDate, region, service));
     // A key is valid for one day, region and service: few scopes are live at once.
     if (this.signingKeys.size >= MAX_SIGNING_KEYS_PER_KEY) this.signingKeys.clear();
     this.signingKeys.set(credentialScope, signingKey);
