@@ -4,7 +4,7 @@
  * blocks are worked out once per key here, and each signature is two one-shot SHA-256s of
  * node:crypto (OpenSSL) over buffers kept for the key. node:crypto's `createHmac` builds a stream
  * object and an OpenSSL context for every signature; in the server under the DescribePartnerApp
- * round that was a sixth of the CPU a request (A/B, six pairs: 65 → 56 µs a request). The
+ * round that was a seventh of the CPU a request (alternating builds: 65 → 56 µs a request). The
  * hashing itself stays OpenSSL's; test/auth/hmac.test.ts holds this to `createHmac`.
  */
 import { hash } from 'node:crypto';

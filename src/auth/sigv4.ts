@@ -5,8 +5,8 @@
  * come from @smithy/signature-v4 (the key cached here per access key and scope, bounded); the
  * canonical headers are read here from the one header map the server keeps; the hashes are
  * node:crypto's (the final HMAC too, built on them in hmac.ts), synchronous because this runs on
- * every request; this file reads the
- * request, applies AWS's checks in AWS's order and wording, and compares signatures in constant time.
+ * every request; this file reads the request, applies AWS's checks in AWS's order and wording, and
+ * compares signatures in constant time.
  *
  * The order, codes and messages are those of AWS's JSON-protocol front end (DynamoDB, Kinesis and
  * the other `application/x-amz-json` services, SageMaker among them), which answers 400 to all of
