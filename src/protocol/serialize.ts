@@ -54,8 +54,9 @@ function writeAnswersOfThisTurn(): void {
 }
 
 /**
- * The text of answers an operation froze to give again (DescribePartnerApp's, per app): a frozen
- * answer cannot change, so it is serialised once, and its text lives as long as the answer does.
+ * The text of answers an operation deep-froze to give again (DescribePartnerApp's, per app): such
+ * an answer cannot change, so it is serialised once, and its text lives as long as the answer does.
+ * Operations freeze an answer only with deepFreeze, so a frozen answer is frozen all through.
  */
 const textOfFrozenAnswers = new WeakMap<object, string>();
 
