@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { AuditLog } from '../src/observability/audit.js';
-import { createLogger } from '../src/observability/logger.js';
+import { createLogger } from '../src/logger.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { newApiCall, RequestObserver } from '../src/observability/requests.js';
 import { operations } from '../src/operations/index.js';

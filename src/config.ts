@@ -4,10 +4,8 @@
  * Precedence: flag, then environment variable, then default.
  */
 import path from 'node:path';
+import type { TransitionDelays } from './domain/lifecycle.js';
 import { APP_TYPES, type PartnerAppType } from './domain/partnerApp.js';
-
-/** The transitions whose durations are settings. */
-export type TransitionDelays = Pick<Config, 'createDelayMs' | 'updateDelayMs' | 'deleteDelayMs'>;
 
 export interface Config {
   host: string;

@@ -10,16 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { ADMIN_PATH, createAdminApi } from './admin/api.js';
 import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
 import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
+import { wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CONSOLE_PATH, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
-import { Reconciler } from './domain/lifecycle.js';
 import { parseAppArn } from './domain/partnerApp.js';
+import { newGatewaySecret } from './domain/presignedUrl.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
-import { gatewayPath, newGatewaySecret } from './gateway/tokens.js';
 import { AUDITED_OPERATIONS, AuditLog } from './observability/audit.js';
 import { OPERATIONS_PATHS, operationsEndpoints } from './observability/endpoints.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './observability/metrics.js';
 import { auditRecordOf, errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
 import type { CallAudit, Caller, OperationContext } from './operations/context.js';
@@ -28,6 +28,8 @@ import { createDrainableServer } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
+import { PublicUrls } from './publicUrls.js';
+import { Reconciler } from './reconciler/reconciler.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { model } from './validation/shapes.js';
@@ -42,9 +44,15 @@ export interface PartnerplaneServer {
   readonly logger: Logger;
 }
 
-const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+export interface ServerOptions {
+  /** Where the server logs (default: JSON on stderr at the configured level). */
+  logger?: Logger;
+  /** The service's time (default: the wall clock). */
+  clock?: Clock;
+}
 
-export async function createServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<PartnerplaneServer> {
+export async function createServer(config: Config, options: ServerOptions = {}): Promise<PartnerplaneServer> {
+  const { logger = createLogger(config.logLevel), clock = wallClock } = options;
   const actions = [...Object.keys(operations).map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
   const credentials = loadCredentials(config, actions);
   const store = await openStore(config, { logger, serving: true });
@@ -57,30 +65,32 @@ export async function createServer(config: Config, logger: Logger = createLogger
   const audit = new AuditLog(store, logger, metrics);
   const observer = new RequestObserver(metrics, audit, logger);
   const serveOperationsEndpoint = operationsEndpoints(store, metrics, logger);
-  let publicUrl = config.publicUrl?.replace(/\/+$/, '') ?? '';
+  const urls = new PublicUrls(config.publicUrl);
 
-  const reconciler = new Reconciler(
+  const reconciler = new Reconciler({
     store,
-    {
+    lifecycle: {
       deletedRetentionMs: config.deletedRetentionMs,
-      gatewayBaseUrl: (app) => `${publicUrl}${gatewayPath(parseAppArn(app.arn)!.appId)}`,
+      gatewayBaseUrl: (app) => urls.appBaseUrl(parseAppArn(app.arn)!.appId),
     },
-    config.reconcileIntervalMs,
+    pollIntervalMs: config.reconcileIntervalMs,
+    clock,
     logger,
-    (lateByMs) => metrics.transitionApplied(lateByMs),
-  );
+    observeLag: (lateByMs) => metrics.transitionApplied(lateByMs),
+  });
 
   const admin =
     config.adminToken === undefined
       ? undefined
-      : createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(Date.now()) });
+      : createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(clock.now()) });
 
   const gateway = new Gateway({
     store,
     config,
     logger,
     secret: gatewaySecret,
-    publicUrl: () => publicUrl,
+    urls,
+    clock,
     credentials,
   });
 
@@ -88,7 +98,7 @@ export async function createServer(config: Config, logger: Logger = createLogger
     invoke,
     lookupCredential: (accessKeyId) => credentials.get(accessKeyId),
     sessionKey: await store.sharedSecret('console', newConsoleSecret),
-    secureCookies: () => publicUrl.startsWith('https:'),
+    secureCookies: () => urls.secure,
     maxBodyBytes: config.maxBodyBytes,
     logger,
   });
@@ -144,7 +154,8 @@ export async function createServer(config: Config, logger: Logger = createLogger
       config,
       logger,
       requestId,
-      publicUrl,
+      clock,
+      urls,
       gatewaySecret,
       scheduleTransition: (dueAt) => reconciler.wake(dueAt),
       audit,
@@ -207,11 +218,10 @@ export async function createServer(config: Config, logger: Logger = createLogger
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
-          const { port } = server.address() as AddressInfo;
-          publicUrl ||= `http://${hostForUrl(config.host)}:${port}`;
+          const local = urls.listening(config.host, (server.address() as AddressInfo).port);
           reconciler.start();
-          logger.info({ url: publicUrl, store: store.kind }, 'partnerplane listening');
-          resolve(`http://${hostForUrl(config.host)}:${port}`);
+          logger.info({ url: urls.base, store: store.kind }, 'partnerplane listening');
+          resolve(local);
         });
       }),
     close: async () => {

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { appArn, type PartnerApp } from '../../src/domain/partnerApp.js';
 import { initialVersion } from '../../src/domain/versions.js';
-import { gatewayPath } from '../../src/gateway/tokens.js';
+import { gatewayPath } from '../../src/publicUrls.js';
 import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
 import { BENCH_REGION } from './signing.js';

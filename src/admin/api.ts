@@ -14,8 +14,9 @@
  * Changes are audited like mutating API calls, under the principal `admin`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { constantTimeEqual } from '../auth/sealed.js';
-import type { Config, TransitionDelays } from '../config.js';
+import { constantTimeEqual } from '../sealed.js';
+import type { Config } from '../config.js';
+import type { TransitionDelays } from '../domain/lifecycle.js';
 import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
 import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
 import { parseJsonBody, readBody } from '../protocol/awsJson.js';

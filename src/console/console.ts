@@ -9,14 +9,14 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessKey } from '../auth/credentials.js';
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logger.js';
 import type { Caller } from '../operations/context.js';
 import { parseJsonBody, readBody } from '../protocol/awsJson.js';
 import { ServiceError } from '../protocol/errors.js';
 import { writeResult } from '../protocol/serialize.js';
 import type { SafeHtml } from './html.js';
 import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
-import { constantTimeEqual } from '../auth/sealed.js';
+import { constantTimeEqual } from '../sealed.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
 
 /** What the console needs to know about an access key: the credential store's entry. */

@@ -5,7 +5,7 @@
  * The CSRF token is a MAC of the session id: a page of the console knows it, another site cannot.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { constantTimeEqual, seal, unseal } from '../auth/sealed.js';
+import { constantTimeEqual, seal, unseal } from '../sealed.js';
 
 export interface ConsoleSession {
   id: string;

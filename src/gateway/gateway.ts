@@ -14,16 +14,19 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { assertAllowed, type Credentials } from '../auth/credentials.js';
 import { rawRequestOf, verifyRequest } from '../auth/sigv4.js';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
-import type { Logger } from '../observability/logger.js';
+import { verifyToken, type GatewayIdentity } from '../domain/presignedUrl.js';
+import type { Logger } from '../logger.js';
 import { readBody } from '../protocol/awsJson.js';
 import { accessDenied, ServiceError } from '../protocol/errors.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
 import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
 import { endToEndHeaders, UpstreamProxy, type UpstreamFailure } from './proxy.js';
-import { gatewayPath, signSession, verifySession, verifyToken, type GatewayIdentity, type GatewaySession } from './tokens.js';
+import { gatewayPath, type PublicUrls } from '../publicUrls.js';
+import { signSession, verifySession, type GatewaySession } from './session.js';
 
 export const SESSION_COOKIE = 'partnerplane_session';
 
@@ -66,8 +69,10 @@ export interface GatewayOptions {
   logger: Logger;
   /** Signs presigned tokens and session cookies. */
   secret: string;
-  /** This server's externally reachable base URL (known once it listens). */
-  publicUrl: () => string;
+  /** Where this server is reached (known once it listens). */
+  urls: PublicUrls;
+  /** Presigned URLs and sessions expire by the service's clock, which issued them. */
+  clock: Clock;
   /** The keys that may sign requests, as for the API. */
   credentials: Credentials;
 }
@@ -139,7 +144,7 @@ export class Gateway {
     if (parseAppArn(token.arn)?.appId !== appId) {
       throw denied('This link is for a different app', `The sign-in link opens ${token.arn}, not app ${appId}.`);
     }
-    if (Date.now() >= token.expiresAt) {
+    if (this.options.clock.now() >= token.expiresAt) {
       throw denied('This link has expired', `The sign-in link was valid until ${new Date(token.expiresAt).toISOString()}. Presigned URLs are valid for ExpiresInSeconds (5 to 300 seconds) after they are created; create a new one.`);
     }
     // Checked before the token is spent, so a link opened while the app is still starting works once it is up.
@@ -147,7 +152,7 @@ export class Gateway {
     if (!(await this.options.store.consumeOnce(token.id, token.expiresAt))) {
       throw denied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
     }
-    const session: GatewaySession = { arn: app.arn, principal: token.principal, sessionName: token.sessionName, expiresAt: Date.now() + token.sessionSeconds * 1000 };
+    const session: GatewaySession = { arn: app.arn, principal: token.principal, sessionName: token.sessionName, expiresAt: this.options.clock.now() + token.sessionSeconds * 1000 };
     res.writeHead(302, {
       Location: landing,
       'Set-Cookie': this.sessionCookie(appId, signSession(this.options.secret, session), token.sessionSeconds),
@@ -159,7 +164,7 @@ export class Gateway {
   }
 
   private sessionCookie(appId: string, value: string, maxAgeSeconds: number): string {
-    const secure = this.options.publicUrl().startsWith('https:') ? '; Secure' : '';
+    const secure = this.options.urls.secure ? '; Secure' : '';
     return `${SESSION_COOKIE}=${value}; Path=${gatewayPath(appId)}/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
   }
 
@@ -173,7 +178,7 @@ export class Gateway {
     if (parseAppArn(session.arn)?.appId !== appId) {
       throw denied('Session is for a different app', `The session belongs to ${session.arn}, not app ${appId}. ${signIn}`);
     }
-    if (Date.now() >= session.expiresAt) {
+    if (this.options.clock.now() >= session.expiresAt) {
       throw denied('Session expired', `The session ended at ${new Date(session.expiresAt).toISOString()}. ${signIn}`, clearCookie);
     }
     return { app: await this.availableApp(session.arn), who: session, via: 'session' };
@@ -264,7 +269,7 @@ export class Gateway {
       .filter((pair) => pair !== '' && cookieName(pair) !== SESSION_COOKIE);
     if (appCookies.length > 0) headers.cookie = appCookies.join('; ');
     else delete headers.cookie;
-    const publicUrl = new URL(this.options.publicUrl());
+    const publicUrl = new URL(this.options.urls.base);
     Object.assign(headers, {
       [IDENTITY_HEADERS.user]: identity,
       [IDENTITY_HEADERS.principal]: who.principal,

@@ -6,7 +6,7 @@
  * disk flush for the group), and each request is answered only after its record is stored.
  */
 import type { AuditRecord, Store } from '../store/store.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 
 export const AUDITED_OPERATIONS: ReadonlySet<string> = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'AddTags', 'DeleteTags']);

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { writeJson } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 
 /** A store that takes longer than this to answer `SELECT 1` is as good as unreachable. */

@@ -8,7 +8,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { APP_STATUSES } from '../domain/partnerApp.js';
 import type { Store } from '../store/store.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** The operation label of a request whose X-Amz-Target names no operation. */
 export const UNKNOWN_OPERATION = 'Unknown';

@@ -8,7 +8,7 @@ import type { Caller } from '../operations/context.js';
 import { ServiceError } from '../protocol/errors.js';
 import type { AuditRecord } from '../store/store.js';
 import { AUDIT_SUCCESS, AUDITED_OPERATIONS, type AuditLog } from './audit.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { SUCCESS_CODE, type Metrics } from './metrics.js';
 
 export interface ApiCall {

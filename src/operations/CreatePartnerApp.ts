@@ -24,7 +24,7 @@ export async function CreatePartnerApp(input: Validated<CreatePartnerAppRequest,
   const tokens = ClientTokenScope.of(context, 'CreatePartnerApp', input);
 
   const { accountId, region } = context.caller;
-  const now = Date.now();
+  const now = context.clock.now();
   const type = input.Type as PartnerAppType;
   const app: PartnerApp = {
     arn: appArn(region, accountId, newAppId()),

@@ -1,6 +1,6 @@
 import type { CreatePartnerAppPresignedUrlRequest } from '@aws-sdk/client-sagemaker';
 import { parseAppArn } from '../domain/partnerApp.js';
-import { gatewayPath, signToken } from '../gateway/tokens.js';
+import { signToken } from '../domain/presignedUrl.js';
 import { findOwnedApp } from './common.js';
 import type { OperationContext, Validated } from './context.js';
 
@@ -12,11 +12,11 @@ export async function CreatePartnerAppPresignedUrl(input: Validated<CreatePartne
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
   const token = signToken(context.gatewaySecret, {
     arn: app.arn,
-    expiresAt: Date.now() + (input.ExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+    expiresAt: context.clock.now() + (input.ExpiresInSeconds ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
     sessionSeconds: input.SessionExpirationDurationInSeconds ?? DEFAULT_SESSION_SECONDS,
     principal: context.caller.principal,
     sessionName: context.caller.sessionName,
   });
   const appId = parseAppArn(app.arn)!.appId;
-  return { Url: `${context.publicUrl}${gatewayPath(appId)}/?token=${encodeURIComponent(token)}` };
+  return { Url: `${context.urls.appBaseUrl(appId)}/?token=${encodeURIComponent(token)}` };
 }

@@ -12,7 +12,7 @@ export async function DeletePartnerApp(input: Validated<DeletePartnerAppRequest,
   if (prior) return prior;
 
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
-  const now = Date.now();
+  const now = context.clock.now();
   const dueAt = now + transitionDelayMs(context.config, app.type, 'deleteDelayMs');
   const response = { Arn: app.arn };
   const outcome = await context.store.startTransition({

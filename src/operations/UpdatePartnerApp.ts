@@ -34,7 +34,7 @@ export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest,
     }
   }
 
-  const now = Date.now();
+  const now = context.clock.now();
   const dueAt = now + transitionDelayMs(context.config, app.type, 'updateDelayMs');
   const response = { Arn: app.arn };
   const outcome = await context.store.startTransition({

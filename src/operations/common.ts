@@ -85,7 +85,7 @@ export class ClientTokenScope {
 
   record(response: object): IdempotencyRecord {
     // Added to the fresh key object rather than spread into another: a spread of it took 2.7 µs, this 0.4 µs.
-    return Object.assign(this.key, { requestHash: this.requestHash, response: JSON.stringify(response), createdAt: Date.now() });
+    return Object.assign(this.key, { requestHash: this.requestHash, response: JSON.stringify(response), createdAt: this.context.clock.now() });
   }
 }
 

@@ -1,5 +1,7 @@
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logger.js';
+import type { PublicUrls } from '../publicUrls.js';
 import type { AuditRecord, Store } from '../store/store.js';
 
 /** Who is calling, as established by auth/ from a verified signature. */
@@ -21,8 +23,10 @@ export interface OperationContext {
   config: Config;
   logger: Logger;
   requestId: string;
-  /** This server's externally reachable base URL, without a trailing slash. */
-  publicUrl: string;
+  /** The service's time: lifecycle times and expiries are read from it. */
+  clock: Clock;
+  /** Where this server and its apps are reached. */
+  urls: PublicUrls;
   /** Signs presigned-URL tokens; shared by every replica. */
   gatewaySecret: string;
   /** Tells the local reconciler a transition falls due at this time. */

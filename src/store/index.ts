@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logger.js';
 import { createPostgresPool, migratePostgres, openPostgresStore } from './postgres.js';
 import { migrateSqlite, openSqliteStore, sqlitePathFrom } from './sqlite.js';
 import type { Store } from './store.js';

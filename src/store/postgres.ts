@@ -12,14 +12,14 @@
  */
 import pg from 'pg';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logger.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import type { Advance } from '../domain/lifecycle.js';
 import {
-  type Advance,
   type AuditQuery,
   type AuditRecord,
   type FailureTarget,

@@ -11,7 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { ConfigError } from '../config.js';
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../logger.js';
 import { AppCache } from './appCache.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './groupCommit.js';
@@ -21,8 +21,8 @@ import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
+import type { Advance } from '../domain/lifecycle.js';
 import {
-  type Advance,
   type AuditQuery,
   type AuditRecord,
   type FailureTarget,

@@ -4,6 +4,7 @@
  * the account quota, one transition applied once) is enforced inside the store's transactions,
  * and reported back as an outcome, never as an AWS error.
  */
+import type { Advance } from '../domain/lifecycle.js';
 import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, PendingUpdate, Tag } from '../domain/partnerApp.js';
 
 export interface IdempotencyKey {
@@ -68,9 +69,6 @@ export function transitionStarted(app: PartnerApp, request: TransitionStart): Pa
     failTransition: request.failTransition || app.failTransition,
   };
 }
-
-/** What the reconciler decided for an app whose time has come. */
-export type Advance = { kind: 'save'; app: PartnerApp } | { kind: 'forget' };
 
 export interface Page<T, C> {
   items: T[];

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
-import { signSession, signToken } from '../../src/gateway/tokens.js';
+import { signToken } from '../../src/domain/presignedUrl.js';
+import { signSession } from '../../src/gateway/session.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createAvailableApp, createInput, missingArn, uniqueName, waitFor } from '../operations/support.js';
 import { appIdOf, get, openPresignedUrl, pageField, presign } from './support.js';

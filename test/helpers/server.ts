@@ -15,7 +15,8 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { testConfig, type Config } from '../../src/config.js';
-import type { Logger } from '../../src/observability/logger.js';
+import type { Clock } from '../../src/clock.js';
+import type { Logger } from '../../src/logger.js';
 import { createServer, type PartnerplaneServer } from '../../src/server.js';
 import { testCredentials, type TestAccount } from './credentials.js';
 import { createTestSchema, isPostgresUrl, type TestSchema } from './postgres.js';
@@ -52,8 +53,8 @@ export function tempDir(prefix = 'partnerplane-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** `logger` lets a test read what the server logs (by default tests log nothing). */
-export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger } = {}): Promise<TestServer> {
+/** `logger` lets a test read what the server logs (by default tests log nothing); `clock` moves its time. */
+export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: Logger; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const suiteDatabaseUrl = process.env.PARTNERPLANE_TEST_DATABASE_URL;
   let schema: TestSchema | undefined;
@@ -63,7 +64,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   // server gets one with a pool of accounts.
   const accounts = overrides.credentialsFile === undefined ? testCredentials(dataDir) : undefined;
   const config = testConfig({ ...FAST_LIFECYCLE, dataDir, credentialsFile: accounts?.file, ...overrides, databaseUrl });
-  const server = await createServer(config, options.logger).catch(async (error: unknown) => {
+  const server = await createServer(config, options).catch(async (error: unknown) => {
     await schema?.drop();
     throw error;
   });

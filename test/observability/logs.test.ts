@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { sqlitePathFrom } from '../../src/store/sqlite.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 import { createInput, missingArn, rejectsWith } from '../operations/support.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppPresignedUrlCommand, DeletePartnerAppCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { verifyToken, type PresignedToken } from '../../src/gateway/tokens.js';
+import { verifyToken, type PresignedToken } from '../../src/domain/presignedUrl.js';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createAvailableApp, missingArn, rejectsWith, waitFor } from './support.js';
 

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { rawRequest, startTestServer, type RawResponse, type TestServer } from '../helpers/server.js';
 import type { PartnerApp } from '../../src/domain/partnerApp.js';
 import { storedApp } from '../helpers/apps.js';
