@@ -3,6 +3,9 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, SETTINGS, type Config, type SettingDef } from './config.js';
 import { DEFAULT_AUDIT_LIMIT, printAuditLog, type AuditCommandOptions } from './observability/auditCommand.js';
+import { startupBanner } from './cli/banner.js';
+import { bindPort } from './cli/bind.js';
+import { createServeLogger } from './logger.js';
 import { createServer } from './server.js';
 import { migrateStore } from './store/index.js';
 
@@ -38,8 +41,11 @@ const serve = program.command('serve').description('Run the API server (and its 
 addSettingOptions(serve, SETTINGS);
 serve.action(async (options: Record<string, string>) => {
   const config = configFrom(options);
-  const server = await createServer(config).catch(exitOnConfigError);
-  await server.listen();
+  const logger = await createServeLogger(config.logLevel, config.logFormat);
+  const socket = await bindPort(config.host, config.port).catch(exitOnConfigError);
+  const server = await createServer(config, logger).catch(exitOnConfigError);
+  const url = await server.listen(socket);
+  console.log(startupBanner(config, config.publicUrl?.replace(/\/+$/, '') ?? url));
   const stop = (signal: string) => {
     server.logger.info({ signal }, 'shutting down');
     server.close().then(

@@ -27,6 +27,8 @@ export interface Config {
   failUpdate?: RegExp;
   maxBodyBytes: number;
   logLevel: string;
+  /** `pretty` lines for people, `json` lines for machines, `auto`: pretty on a terminal. */
+  logFormat: LogFormat;
   /** Enables the admin API, which accepts only this bearer token. */
   adminToken?: string;
   /** Real backends by app type; types not listed are served by the gateway's built-in app. */
@@ -35,12 +37,16 @@ export interface Config {
 
 type Parser<T> = (text: string, name: string) => T;
 
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export class ConfigError extends Error {}
 
-const integer = (min: number): Parser<number> => (text, name) => {
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => (text, name) => {
   const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be a whole number of at least ${min}, got '${text}'`);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${name} must be a whole number ${range}, got '${text}'`);
   }
   return value;
 };
@@ -62,6 +68,11 @@ const logLevel: Parser<string> = (value, name) => {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   if (!levels.includes(value)) throw new ConfigError(`${name} must be one of ${levels.join(', ')}, got '${value}'`);
   return value;
+};
+
+const logFormat: Parser<LogFormat> = (value, name) => {
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`);
+  return value as LogFormat;
 };
 
 const ADMIN_TOKEN_MIN_LENGTH = 16;
@@ -109,11 +120,11 @@ const setting = <K extends keyof Config>(def: SettingDef<K>): SettingDef => def 
 
 export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'host', flag: '--host', env: 'PARTNERPLANE_HOST', defaultText: '127.0.0.1', parse: text, description: 'Address to listen on.' }),
-  setting({ key: 'port', flag: '--port', env: 'PARTNERPLANE_PORT', defaultText: '4577', parse: integer(0), description: 'TCP port (0 picks a free one).' }),
+  setting({ key: 'port', flag: '--port', env: 'PARTNERPLANE_PORT', defaultText: '4577', parse: integer(0, 65535), description: 'TCP port (0 picks a free one).' }),
   setting({ key: 'dataDir', flag: '--data-dir', env: 'PARTNERPLANE_DATA_DIR', defaultText: './data', parse: text, description: 'Directory of the embedded SQLite database.' }),
   setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
-  setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see Credentials and signatures in the README). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
+  setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see docs/auth.md). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
   setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),
   setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting`.' }),
@@ -124,6 +135,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'failUpdate', flag: '--fail-update', env: 'PARTNERPLANE_FAIL_UPDATE', parse: regex, description: 'Failure injection: updates of apps whose Name matches this regular expression end as `UpdateFailed`.' }),
   setting({ key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'PARTNERPLANE_MAX_BODY_BYTES', defaultText: '1048576', parse: integer(1024), description: 'Largest request body accepted; larger ones get 413 without being read.' }),
   setting({ key: 'logLevel', flag: '--log-level', env: 'PARTNERPLANE_LOG_LEVEL', defaultText: 'info', parse: logLevel, description: 'pino log level (`silent` turns logging off).' }),
+  setting({ key: 'logFormat', flag: '--log-format', env: 'PARTNERPLANE_LOG_FORMAT', defaultText: 'auto', parse: logFormat, description: '`pretty` (readable lines), `json` (one JSON object a line), or `auto`: pretty when the log goes to a terminal, JSON otherwise.' }),
   setting({ key: 'adminToken', flag: '--admin-token', env: 'PARTNERPLANE_ADMIN_TOKEN', parse: adminToken, description: 'Enables the admin API (`/admin/…`, for tests) behind this bearer token of at least 16 characters; without it there is no admin API.' }),
   setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),
 ];

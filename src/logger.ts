@@ -29,3 +29,13 @@ const REDACTED_PATHS = [
 export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
   return pino({ level, base: { service: 'partnerplane' }, redact: REDACTED_PATHS }, destination);
 }
+
+/**
+ * The server's logger as the command runs it: readable lines (pino-pretty, loaded only then) when
+ * `format` is `pretty`, or `auto` and stderr is a terminal; JSON lines otherwise.
+ */
+export async function createServeLogger(level: string, format: 'auto' | 'pretty' | 'json'): Promise<Logger> {
+  if (format === 'json' || (format === 'auto' && !process.stderr.isTTY)) return createLogger(level);
+  const { default: pretty } = await import('pino-pretty');
+  return createLogger(level, pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' }));
+}

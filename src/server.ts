@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { ADMIN_PATH, createAdminApi } from './admin/api.js';
 import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
 import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
@@ -36,8 +36,8 @@ import { model } from './validation/shapes.js';
 import { compileValidators } from './validation/check.js';
 
 export interface PartnerplaneServer {
-  /** Starts serving; resolves to the base URL once listening. */
-  listen(): Promise<string>;
+  /** Starts serving, on `socket` when the caller has bound one already; resolves to the base URL once listening. */
+  listen(socket?: Server): Promise<string>;
   /** Stops accepting, finishes requests in flight, stops the reconciler and closes the store. */
   close(): Promise<void>;
   readonly store: Store;
@@ -214,10 +214,10 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   return {
     store,
     logger,
-    listen: () =>
+    listen: (socket) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.port, config.host, () => {
+        server.listen(socket ?? { port: config.port, host: config.host }, () => {
           const local = urls.listening(config.host, (server.address() as AddressInfo).port);
           reconciler.start();
           logger.info({ url: urls.base, store: store.kind }, 'partnerplane listening');
