@@ -3,7 +3,7 @@
  * answering a body of the same size) and next to moto's server mode, and how it holds up with
  * 100,000 apps stored. The servers run in their own processes; wrk drives them from another,
  * replaying requests that were SigV4-signed (each distinct) just before each round.
- * Progress goes to stderr; the report, in Markdown, to stdout. See README "Performance".
+ * Progress goes to stderr; the report, in Markdown, to stdout. See docs/performance.md.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -9,7 +9,7 @@ export const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? va
 export const percent = (ratio: number) => (Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '—');
 export const times = (ratio: number) => (Number.isFinite(ratio) ? `${ratio.toFixed(ratio < 10 ? 1 : 0)}×` : '—');
 
-/** A Markdown table, so the output can go into the README as it is. */
+/** A Markdown table, so the output can go into docs/performance.md as it is. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
