@@ -8,7 +8,7 @@
 // PARTNERPLANE_TEST_STORES=sqlite (or postgres) runs one store only.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -35,7 +35,21 @@ const postgresRequired = process.env.PARTNERPLANE_REQUIRE_POSTGRES === '1';
  * Suites about the clients rather than the store (the real CLIs, the browser, the bench, the pure
  * SigV4 vectors) behave the same whatever the store: the PostgreSQL run leaves them to the SQLite run.
  */
-const CLIENT_ONLY_SUITES = ['test/e2e/', 'test/cli/', 'test/bench/', 'test/console/console.browser.test.ts', 'test/auth/vectors.test.ts'];
+const CLIENT_ONLY_SUITES = ['test/e2e/', 'test/cli/', 'test/bench/', 'test/docs/', 'test/console/console.browser.test.ts', 'test/auth/vectors.test.ts'];
+
+/**
+ * What a run's TAP report (written beside the readable one) counts, and which tests failed or were
+ * skipped and why, for the summary at the end.
+ */
+function readTap(file) {
+  // No report at all when the runner could not start (a test file that does not exist, say).
+  const tap = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  const leaf = (line) => /^\s*(?:not )?ok \d+ - /.test(line);
+  const failed = tap.split('\n').filter((line) => leaf(line) && /^\s*not ok/.test(line)).map((line) => line.replace(/^\s*not ok \d+ - /, ''));
+  const skipped = tap.split('\n').filter((line) => leaf(line) && / # SKIP/.test(line)).map((line) => line.replace(/^\s*ok \d+ - /, '').replace(/ # SKIP\s*/, ': '));
+  return { tests: count('tests'), passed: count('pass'), failed: count('fail') + count('cancelled'), skipped: count('skipped'), failedNames: failed, skippedNames: skipped };
+}
 
 function runSuite(databaseUrl) {
   const env = { ...process.env, PARTNERPLANE_TEST_DATABASE_URL: databaseUrl ?? '' };
@@ -43,8 +57,23 @@ function runSuite(databaseUrl) {
   // Listed afresh for each run: files may come and go while a long run goes on.
   const everyFile = explicitFiles ? [] : testFiles('test').sort();
   const files = databaseUrl ? everyFile.filter((file) => !CLIENT_ONLY_SUITES.some((suite) => file.startsWith(suite))) : everyFile;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...args, ...files], { stdio: 'inherit', env });
-  return { passed: result.status === 0, seconds: Math.round((Date.now() - started) / 1000) };
+  const tapDir = mkdtempSync(path.join(os.tmpdir(), 'partnerplane-tap-'));
+  const tapFile = path.join(tapDir, 'report.tap');
+  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`];
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...args, ...files], { stdio: 'inherit', env });
+  const counts = readTap(tapFile);
+  rmSync(tapDir, { recursive: true, force: true });
+  return { passed: result.status === 0, seconds: Math.round((Date.now() - started) / 1000), counts };
+}
+
+/** One run as a person reads it: the verdict, the counts, and what failed or was skipped. */
+function describeRun(name, run) {
+  const { counts } = run;
+  const lines = [`${name}: ${run.passed ? 'passed' : 'FAILED'}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${run.seconds} s)`];
+  for (const test of counts.failedNames) lines.push(`  failed: ${test}`);
+  // Suites with a skipped test are named once per test; one line each is enough.
+  for (const test of new Set(counts.skippedNames)) lines.push(`  skipped: ${test}`);
+  return lines.join('\n');
 }
 
 /** Why PostgreSQL cannot be used, or undefined when it answers. */
@@ -90,10 +119,12 @@ async function dropAbandonedSchemas() {
 }
 
 const summary = [];
+const totals = [];
 let failed = false;
 if (stores.includes('sqlite')) {
   const run = runSuite(undefined);
-  summary.push(`SQLite suite: ${run.passed ? 'passed' : 'FAILED'} (${run.seconds} s)`);
+  totals.push(run.counts);
+  summary.push(describeRun('SQLite suite', run));
   failed ||= !run.passed;
 }
 if (stores.includes('postgres')) {
@@ -102,7 +133,8 @@ if (stores.includes('postgres')) {
   if (problem === undefined) {
     await dropAbandonedSchemas();
     const run = runSuite(postgresUrl);
-    summary.push(`PostgreSQL suite (${shownUrl}): ${run.passed ? 'passed' : 'FAILED'} (${run.seconds} s; client-only suites ran in the SQLite run: ${CLIENT_ONLY_SUITES.join(', ')})`);
+    totals.push(run.counts);
+    summary.push(describeRun(`PostgreSQL suite (${shownUrl}; ${CLIENT_ONLY_SUITES.join(', ')} ran in the SQLite run only)`, run));
     failed ||= !run.passed;
   } else if (postgresRequired) {
     summary.push(`PostgreSQL suite: FAILED, PostgreSQL at ${shownUrl} is required but unreachable: ${problem}`);
@@ -111,5 +143,8 @@ if (stores.includes('postgres')) {
     summary.push(`PostgreSQL suite: SKIPPED, PostgreSQL at ${shownUrl} is unreachable (${problem}); start it, or point PARTNERPLANE_TEST_DATABASE_URL at one, to run it`);
   }
 }
+const sum = (key) => totals.reduce((total, counts) => total + counts[key], 0);
 console.log(`\n${summary.join('\n')}`);
+// The closing line, in the form CI reads.
+console.log(`${failed ? 'FAILED' : 'passed'}: ${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
 process.exit(failed ? 1 : 0);
