@@ -101,6 +101,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     secureCookies: () => urls.secure,
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    localKey: config.credentialsFile === undefined,
   });
 
   /** Writes the error response; `written` is told the error as the caller was given it, once it is written. */
@@ -199,6 +200,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       return;
     }
     const path = (req.url ?? '/').split('?', 1)[0]!;
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+      // A person who opens the server's address in a browser is looking for the console.
+      res.writeHead(302, { Location: CONSOLE_PATH, 'x-amzn-RequestId': requestId }).end();
+      return;
+    }
     if (OPERATIONS_PATHS.has(path)) {
       serveOperationsEndpoint(req, res, requestId, path).catch((error: unknown) => fail(res, requestId, error));
       return;

@@ -32,6 +32,8 @@ export interface ConsoleDependencies {
   secureCookies(): boolean;
   maxBodyBytes: number;
   logger: Logger;
+  /** Only the documented local pair `test`/`test` is accepted (no credentials file). */
+  localKey: boolean;
 }
 
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
@@ -170,7 +172,7 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
     const credential = authenticate(accessKeyId, secretAccessKey, form.get('sessionToken')?.trim() ?? '');
     if (!credential) {
       deps.logger.info({ requestId, accessKeyId }, 'console sign-in refused');
-      sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.' }));
+      sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.', localKey: deps.localKey }));
       return;
     }
     deps.logger.info({ requestId, accessKeyId, accountId: credential.accountId }, 'console sign-in');
@@ -192,7 +194,7 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
 
     if (method === 'GET' && path === CONSOLE_PATH) {
       const signedIn = sessionOf(req);
-      if (!signedIn) return sendHtml(res, requestId, 200, signInPage());
+      if (!signedIn) return sendHtml(res, requestId, 200, signInPage({ localKey: deps.localKey }));
       const region = regionOf(url);
       const { session, credential } = signedIn;
       const apps = await listRows(callerFor(credential, region), requestId);

@@ -44,12 +44,14 @@ ${body}
 `;
 }
 
-export function signInPage(options: { accessKeyId?: string; error?: string } = {}): SafeHtml {
+/** `localKey`: the server accepts only the documented local pair, so the page says so. */
+export function signInPage(options: { accessKeyId?: string; error?: string; localKey?: boolean } = {}): SafeHtml {
   return document(
     'Sign in · partnerplane console',
     html`<main class="sign-in">
 <h1>partnerplane console</h1>
 <p class="muted">Sign in with an access key and its secret, as for any API call.</p>
+${options.localKey ? html`<p class="local-key">This server runs without a credentials file: sign in with access key <code>test</code> and secret <code>test</code>.</p>` : ''}
 <form method="post" action="/console/sign-in" autocomplete="on">
 ${options.error ? html`<p class="error" role="alert">${options.error}</p>` : ''}
 <label>Access key ID <input name="accessKeyId" autocomplete="username" value="${options.accessKeyId ?? ''}" spellcheck="false" autofocus></label>
