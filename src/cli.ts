@@ -4,7 +4,6 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, SETTINGS, type Config, type SettingDef } from './config.js';
 import { DEFAULT_AUDIT_LIMIT, printAuditLog, type AuditCommandOptions } from './observability/auditCommand.js';
 import { startupBanner } from './cli/banner.js';
-import { bindPort } from './cli/bind.js';
 import { createServeLogger } from './logger.js';
 import { createServer } from './server.js';
 import { migrateStore } from './store/index.js';
@@ -42,10 +41,9 @@ addSettingOptions(serve, SETTINGS);
 serve.action(async (options: Record<string, string>) => {
   const config = configFrom(options);
   const logger = await createServeLogger(config.logLevel, config.logFormat);
-  const socket = await bindPort(config.host, config.port).catch(exitOnConfigError);
-  const server = await createServer(config, logger).catch(exitOnConfigError);
-  const url = await server.listen(socket);
-  console.log(startupBanner(config, config.publicUrl?.replace(/\/+$/, '') ?? url));
+  const server = await createServer(config, { logger }).catch(exitOnConfigError);
+  await server.listen();
+  console.log(startupBanner(config, server.publicUrl()));
   const stop = (signal: string) => {
     server.logger.info({ signal }, 'shutting down');
     server.close().then(
@@ -91,4 +89,9 @@ audit.action(async (options: AuditCommandOptions & Record<string, string>) => {
   await printAuditLog(configFrom(options), options, (text) => console.log(text)).catch(exitOnConfigError);
 });
 
-await program.parseAsync();
+// Whatever went wrong, one line saying what, never a stack trace.
+await program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError) exitOnConfigError(error);
+  console.error(`partnerplane: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

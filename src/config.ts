@@ -15,6 +15,8 @@ export interface Config {
   publicUrl?: string;
   /** Access keys allowed to call (auth/credentials.ts); without it only the local pair, on loopback. */
   credentialsFile?: string;
+  /** Accept the local pair on every address too (a container for local development), with a warning. */
+  localKeyAnywhere: boolean;
   createDelayMs: number;
   updateDelayMs: number;
   deleteDelayMs: number;
@@ -51,6 +53,10 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> => 
   return value;
 };
 const text: Parser<string> = (value) => value;
+const boolean: Parser<boolean> = (value, name) => {
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name} must be true or false, got '${value}'`);
+  return value === 'true';
+};
 const regex: Parser<RegExp> = (value, name) => {
   try {
     return new RegExp(value);
@@ -58,9 +64,23 @@ const regex: Parser<RegExp> = (value, name) => {
     throw new ConfigError(`${name} is not a valid regular expression: ${(error as Error).message}`);
   }
 };
+/** A database URL as it may be shown: without its password. */
+export const withoutPassword = (url: string) => url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+
 const databaseUrl: Parser<string> = (value, name) => {
   if (!/^(postgres|postgresql|sqlite):/.test(value)) {
-    throw new ConfigError(`${name} must start with postgres://, postgresql:// or sqlite:, got '${value}'`);
+    throw new ConfigError(`${name} must start with postgres://, postgresql:// or sqlite:, got '${withoutPassword(value)}'`);
+  }
+  if (value.startsWith('sqlite:')) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL, got '${withoutPassword(value)}'`);
+  }
+  // Without one, the driver would connect as the operating system's user: name it instead.
+  if (!url.username && !url.searchParams.get('user')) {
+    throw new ConfigError(`${name} must name the user to connect as, as in postgres://user:password@host:5432/database, got '${withoutPassword(value)}'`);
   }
   return value;
 };
@@ -125,6 +145,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
   setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see docs/auth.md). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
+  setting({ key: 'localKeyAnywhere', flag: '--local-key-anywhere', env: 'PARTNERPLANE_LOCAL_KEY_ANYWHERE', defaultText: 'false', parse: boolean, description: 'For local development in a container only: accept the local pair `test`/`test` on any address, not only loopback, and log a warning saying so. Never on a network others reach.' }),
   setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
   setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),
   setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting`.' }),

@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { ADMIN_PATH, createAdminApi } from './admin/api.js';
-import { assertAllowed, loadCredentials, requestedResource } from './auth/credentials.js';
+import { assertAllowed, isLoopbackHost, loadCredentials, requestedResource } from './auth/credentials.js';
 import { rawRequestOf, verifyRequest } from './auth/sigv4.js';
 import { wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -24,11 +24,12 @@ import { Metrics } from './observability/metrics.js';
 import { auditRecordOf, errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
 import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
+import { bindPort } from './protocol/bind.js';
 import { createDrainableServer } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
-import { PublicUrls } from './publicUrls.js';
+import { isEveryInterface, PublicUrls } from './publicUrls.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -36,8 +37,10 @@ import { model } from './validation/shapes.js';
 import { compileValidators } from './validation/check.js';
 
 export interface PartnerplaneServer {
-  /** Starts serving, on `socket` when the caller has bound one already; resolves to the base URL once listening. */
-  listen(socket?: Server): Promise<string>;
+  /** Starts serving (on the port createServer took); resolves to the base URL once listening. */
+  listen(): Promise<string>;
+  /** The URL clients are given (BaseUrl, presigned URLs, the console), once listening. */
+  publicUrl(): string;
   /** Stops accepting, finishes requests in flight, stops the reconciler and closes the store. */
   close(): Promise<void>;
   readonly store: Store;
@@ -55,7 +58,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const { logger = createLogger(config.logLevel), clock = wallClock } = options;
   const actions = [...Object.keys(operations).map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
   const credentials = loadCredentials(config, actions);
-  const store = await openStore(config, { logger, serving: true });
+  // The port before the store: a port in use is reported before a database file is created.
+  const socket = await bindPort(config.host, config.port);
+  if (config.credentialsFile === undefined && !isLoopbackHost(config.host)) {
+    logger.warn({ host: config.host }, `accepting the public local key test/test on ${config.host} (--local-key-anywhere): anyone who can reach this server can use it`);
+  }
+  const store = await openStore(config, { logger, serving: true }).catch((error: unknown) => {
+    socket.close();
+    throw error;
+  });
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const validators = compileValidators(model);
   const resolveOperation = operationResolver(Object.keys(operations));
@@ -220,11 +231,15 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   return {
     store,
     logger,
-    listen: (socket) =>
+    publicUrl: () => urls.base,
+    listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(socket ?? { port: config.port, host: config.host }, () => {
+        server.listen(socket, () => {
           const local = urls.listening(config.host, (server.address() as AddressInfo).port);
+          if (config.publicUrl === undefined && isEveryInterface(config.host)) {
+            logger.warn({ url: urls.base }, `listening on every interface (${config.host}) without --public-url: BaseUrl and presigned URLs use ${urls.base}; set --public-url to the address clients use`);
+          }
           reconciler.start();
           logger.info({ url: urls.base, store: store.kind }, 'partnerplane listening');
           resolve(local);

@@ -166,12 +166,13 @@ export function isLoopbackHost(host: string): boolean {
  * The credentials the server accepts. Without a file only the local pair, and then only on a
  * loopback host: anyone who can reach the server could sign with the documented secret.
  */
-export function loadCredentials(config: Pick<Config, 'credentialsFile' | 'host'>, knownActions: readonly string[]): Credentials {
+export function loadCredentials(config: Pick<Config, 'credentialsFile' | 'host'> & Partial<Pick<Config, 'localKeyAnywhere'>>, knownActions: readonly string[]): Credentials {
   if (config.credentialsFile === undefined) {
-    if (!isLoopbackHost(config.host)) {
+    if (!isLoopbackHost(config.host) && !config.localKeyAnywhere) {
       throw new ConfigError(
         `refusing to serve on ${config.host} without --credentials-file: only the documented local pair test/test would be accepted, ` +
-          'and anyone who can reach this address could use it. Give a credentials file, or listen on a loopback address such as 127.0.0.1.',
+          'and anyone who can reach this address could use it. Give a credentials file, or listen on a loopback address such as 127.0.0.1 ' +
+          '(in a container for local development only: PARTNERPLANE_LOCAL_KEY_ANYWHERE=true).',
       );
     }
     return new Map([[LOCAL_ACCESS_KEY.accessKeyId, LOCAL_ACCESS_KEY]]);

@@ -1,17 +1,9 @@
 /** What `partnerplane serve` prints once it listens: where everything is, in plain words. */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import { sqlitePathFrom } from '../store/sqlite.js';
+import { describeDatabase } from '../store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-/** A database URL as it may be shown: without its password. */
-export const withoutPassword = (url: string) => url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
-
-function whereData(config: Config): string {
-  if (config.databaseUrl && !config.databaseUrl.startsWith('sqlite:')) return `PostgreSQL at ${withoutPassword(config.databaseUrl)}`;
-  return `SQLite in ${sqlitePathFrom(config.databaseUrl, config.dataDir)}`;
-}
 
 export function startupBanner(config: Config, apiUrl: string): string {
   const access = config.credentialsFile
@@ -22,7 +14,7 @@ export function startupBanner(config: Config, apiUrl: string): string {
     `  API:         ${apiUrl}  (--endpoint-url for the AWS CLI and SDKs)`,
     `  Console:     ${apiUrl}/console`,
     `  Access key:  ${access}`,
-    `  Data:        ${whereData(config)}`,
+    `  Data:        ${describeDatabase(config)}`,
     'Stop it with Ctrl+C.',
   ].join('\n');
 }

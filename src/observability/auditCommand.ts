@@ -1,7 +1,7 @@
 /** `partnerplane audit`: reads the audit log back from the store, as a table or as JSON. */
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
-import { openStore } from '../store/index.js';
+import { openStoreReader } from '../store/index.js';
 import type { AuditRecord } from '../store/store.js';
 
 export interface AuditCommandOptions {
@@ -64,7 +64,7 @@ export function auditTable(records: readonly AuditRecord[]): string {
  */
 export async function printAuditLog(config: Config, options: AuditCommandOptions, write: (text: string) => void): Promise<void> {
   const query = parseQuery(options, Date.now());
-  const store = await openStore(config);
+  const store = await openStoreReader(config);
   try {
     const records = (await store.listAudit(query)).reverse();
     write(query.output === 'json' ? JSON.stringify(records.map(shown), null, 2) : auditTable(records));

@@ -171,12 +171,39 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly Migrat
   }
 }
 
-export function createPostgresPool(databaseUrl: string, logger?: Logger): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, application_name: 'partnerplane', types, connectionTimeoutMillis: 10_000 });
+/** `databaseUrl` with every connection's transactions read-only: the database itself refuses a reader's writes. */
+function readOnlyUrl(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `${url.searchParams.get('options') ?? ''} -c default_transaction_read_only=on`.trim());
+  return url.toString();
+}
+
+export function createPostgresPool(databaseUrl: string, logger?: Logger, { readOnly = false } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: readOnly ? readOnlyUrl(databaseUrl) : databaseUrl, application_name: 'partnerplane', types, connectionTimeoutMillis: 10_000 });
   // An idle connection can break (database restart, network); the pool drops it and the next
   // query opens a new one. Without a listener the error would end the process.
   pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
   return pool;
+}
+
+/**
+ * A store that can only read (`partnerplane audit`): its connections are read-only and the schema
+ * is neither created nor migrated. Undefined when the database has no partnerplane schema.
+ */
+export async function openPostgresReader(databaseUrl: string): Promise<PostgresStore | undefined> {
+  const pool = createPostgresPool(databaseUrl, undefined, { readOnly: true });
+  try {
+    const { rows } = await pool.query<{ table: string | null; readOnly: string }>(
+      "SELECT to_regclass('audit_log')::text AS table, current_setting('transaction_read_only') AS \"readOnly\"",
+    );
+    if (rows[0]?.readOnly !== 'on') throw new Error('the PostgreSQL connection did not become read-only');
+    if (rows[0].table) return new PostgresStore(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  await pool.end();
+  return undefined;
 }
 
 export async function openPostgresStore(databaseUrl: string, logger?: Logger): Promise<PostgresStore> {

@@ -122,6 +122,27 @@ export interface SqliteOpenOptions {
   logger?: Logger;
 }
 
+/**
+ * A store that can only read an existing database (`partnerplane audit`): nothing is created,
+ * migrated or checkpointed. Undefined when `file` holds no partnerplane database.
+ */
+export function openSqliteReader(file: string): SqliteStore | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    const hasSchema = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").pluck().get();
+    if (!hasSchema) {
+      db.close();
+      return undefined;
+    }
+    return new SqliteStore(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 export function openSqliteStore(file: string, options: SqliteOpenOptions = {}): SqliteStore {
   const db = openDatabase(file);
   let servingLock: Database.Database | undefined;
@@ -179,7 +200,7 @@ export class SqliteStore implements Store {
     // FULL would flush inside every COMMIT, stalling the event loop for the disk each time.
     db.pragma('synchronous = NORMAL');
     this.wal = new WalSync(db.memory ? IN_MEMORY : walFileOf(db.name));
-    this.checkpointer = db.memory
+    this.checkpointer = db.memory || db.readonly
       ? undefined
       : new Checkpointer(db, (error) => {
           const failure = 'WAL checkpoints failed off the event loop; the serving thread makes them again';

@@ -1,0 +1,156 @@
+/**
+ * What a user gets wrong at start: one line `partnerplane: …` naming the setting, exit status 2,
+ * no stack trace, and no database file created or migrated on the way.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { createTestSchema, testPostgresUrl, type TestSchema } from '../helpers/postgres.js';
+import { startServerProcess } from '../helpers/serverProcess.js';
+import { tempDir } from '../helpers/server.js';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs the CLI to its end (a server that starts is a failure), with no PARTNERPLANE_* from the environment. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PARTNERPLANE_')));
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, stdout, stderr };
+  }
+}
+
+/** Exactly one line, the given one: no stack trace, no log lines. */
+function assertOneLine(stderr: string, expected: string): void {
+  assert.equal(stderr, `partnerplane: ${expected}\n`);
+}
+
+let scratch: string;
+before(() => {
+  scratch = tempDir('partnerplane-errors-');
+});
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+describe('serve refuses to start', () => {
+  test('on a port in use, before creating the database', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as net.AddressInfo;
+    const dataDir = path.join(scratch, 'port-in-use');
+    try {
+      const { code, stderr } = await cli('serve', '--port', String(port), '--data-dir', dataDir);
+      assert.equal(code, 2);
+      assertOneLine(stderr, `port ${port} on 127.0.0.1 is already in use (--port / PARTNERPLANE_PORT): stop what listens there, or choose another port`);
+      assert.equal(fs.existsSync(dataDir), false, 'the data directory was created');
+    } finally {
+      holder.close();
+    }
+  });
+
+  test('on a port out of range', async () => {
+    const { code, stderr } = await cli('serve', '--port', '99999', '--data-dir', path.join(scratch, 'range'));
+    assert.equal(code, 2);
+    assertOneLine(stderr, "--port must be a whole number from 0 to 65535, got '99999'");
+    assert.equal(fs.existsSync(path.join(scratch, 'range')), false);
+  });
+
+  test('on a host that is not this machine', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--host', '192.0.2.1', '--data-dir', path.join(scratch, 'host'), '--local-key-anywhere', 'true');
+    assert.equal(code, 2);
+    assertOneLine(stderr, '192.0.2.1 is not an address of this machine (--host / PARTNERPLANE_HOST): give one of its addresses, 127.0.0.1 or 0.0.0.0');
+    assert.equal(fs.existsSync(path.join(scratch, 'host')), false);
+  });
+
+  test('on a data directory that is a file, naming its path', async () => {
+    const file = path.join(scratch, 'a-file');
+    fs.writeFileSync(file, '');
+    for (const dataDir of [file, path.join(file, 'data')]) {
+      const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', dataDir);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, new RegExp(`^partnerplane: cannot use SQLite in ${dataDir}/partnerplane\\.sqlite \\(--data-dir / PARTNERPLANE_DATA_DIR\\): E(EXIST|NOTDIR): [^\\n]*\\n$`));
+    }
+  });
+
+  test('on a PostgreSQL URL without a user', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--database-url', 'postgres://127.0.0.1:5432/partnerplane');
+    assert.equal(code, 2);
+    assertOneLine(stderr, "--database-url must name the user to connect as, as in postgres://user:password@host:5432/database, got 'postgres://127.0.0.1:5432/partnerplane'");
+  });
+
+  test('on a PostgreSQL nobody listens for, without showing the password', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const { code, stderr } = await cli('serve', '--port', '0', '--database-url', `postgres://pp:s3cret@127.0.0.1:${port}/partnerplane`);
+    assert.equal(code, 2);
+    assertOneLine(
+      stderr,
+      `cannot use PostgreSQL at postgres://pp:***@127.0.0.1:${port}/partnerplane (--database-url / PARTNERPLANE_DATABASE_URL): connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+  });
+});
+
+describe('audit reads only', () => {
+  test('a data directory without a database is refused, and nothing is created', async () => {
+    const dataDir = path.join(scratch, 'mistyped');
+    const { code, stderr } = await cli('audit', '--data-dir', dataDir);
+    assert.equal(code, 2);
+    assertOneLine(stderr, `there is no partnerplane database in SQLite in ${dataDir}/partnerplane.sqlite (--data-dir / PARTNERPLANE_DATA_DIR): give the one a server uses`);
+    assert.equal(fs.existsSync(dataDir), false);
+  });
+
+  test("a running server's database is read, and left as it was", async () => {
+    const dataDir = path.join(scratch, 'served');
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      const before = fs.readdirSync(dataDir).sort();
+      const { code, stdout, stderr } = await cli('audit', '--data-dir', dataDir, '--output', 'json');
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(JSON.parse(stdout), []);
+      assert.deepEqual(fs.readdirSync(dataDir).sort(), before);
+    } finally {
+      await server.kill();
+    }
+  });
+
+  describe('on PostgreSQL', { skip: testPostgresUrl() ? false : 'runs in the PostgreSQL run of the suite' }, () => {
+    let schema: TestSchema;
+    before(async () => {
+      schema = await createTestSchema(testPostgresUrl()!);
+    });
+    after(() => schema?.drop());
+
+    test('a database without the schema is refused, and not migrated', async () => {
+      const { code, stderr } = await cli('audit', '--database-url', schema.url);
+      assert.equal(code, 2);
+      assert.match(stderr, /^partnerplane: there is no partnerplane database in PostgreSQL at postgres:\/\/[^\n]* \(--database-url \/ PARTNERPLANE_DATABASE_URL\): give the one a server uses\n$/);
+      const { rows } = await schema.query("SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = current_schema()");
+      assert.equal(rows[0]!.tables, 0);
+    });
+  });
+});
+
+describe('--local-key-anywhere', () => {
+  test('serves test/test on every interface, warns, and gives clients an address they can reach', async () => {
+    const server = await startServerProcess(['--data-dir', path.join(scratch, 'anywhere'), '--host', '0.0.0.0', '--local-key-anywhere', 'true']);
+    try {
+      const warning = await server.waitForLog((line) => typeof line.msg === 'string' && line.msg.startsWith('accepting the public local key test/test on 0.0.0.0'));
+      assert.equal(warning.level, 40);
+      const listening = await server.waitForLog((line) => line.msg === 'partnerplane listening');
+      assert.doesNotMatch(String(listening.url), /0\.0\.0\.0/);
+      const { Summaries } = await server.client().send(new (await import('@aws-sdk/client-sagemaker')).ListPartnerAppsCommand({}));
+      assert.deepEqual(Summaries, []);
+    } finally {
+      await server.kill();
+    }
+  });
+});
+
