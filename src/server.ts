@@ -24,7 +24,7 @@ import { Metrics } from './observability/metrics.js';
 import { auditRecordOf, errorCodeOf, newApiCall, RequestObserver, type ApiCall } from './observability/requests.js';
 import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
-import { bindPort } from './protocol/bind.js';
+import { bindPort } from './server/bind.js';
 import { createDrainableServer } from './protocol/drain.js';
 import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
