@@ -1,7 +1,9 @@
 /**
  * Sealed values: `<base64url JSON>.<base64url HMAC-SHA256>` under a server secret, for the tokens
  * and cookies the gateway and the console hand out. Each MAC covers a purpose label as well as the
- * payload, so a value sealed for one purpose can never be passed off as another.
+ * payload, so a value sealed for one purpose can never be passed off as another. The MAC is
+ * accepted only as seal() writes it (unpadded, unused bits zero): a decoder that forgives other
+ * spellings of the same bytes would let one token be presented under several values.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -16,8 +18,8 @@ export function seal(secret: string, purpose: string, claims: object): string {
 export function unseal(secret: string, purpose: string, text: string): unknown {
   const [payload, signature, extra] = text.split('.');
   if (!payload || !signature || extra !== undefined) return undefined;
-  const expected = mac(secret, purpose, payload);
-  const given = Buffer.from(signature, 'base64url');
+  const expected = Buffer.from(mac(secret, purpose, payload).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   try {
     return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -22,6 +22,20 @@ before(async () => {
 });
 after(() => server.close());
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The sealed value with its MAC written in spellings that decode to the same bytes: padded, and
+ * with the unused low bits of the last character set (a 32-byte MAC leaves two of them).
+ */
+function otherSpellingsOfMac(sealed: string): string[] {
+  const [payload, mac] = sealed.split('.') as [string, string];
+  const last = BASE64URL.indexOf(mac.at(-1)!);
+  const spellings = [`${mac}=`, `${mac}==`, ...[1, 2, 3].map((bits) => `${mac.slice(0, -1)}${BASE64URL[last | bits]}`)];
+  for (const spelling of spellings) assert.deepEqual(Buffer.from(spelling, 'base64url'), Buffer.from(mac, 'base64url'), 'the same MAC');
+  return spellings.map((spelling) => `${payload}.${spelling}`);
+}
+
 /** Asserts an HTML refusal page with this status whose heading is `title`. */
 async function assertPage(response: Response, status: number, title: string): Promise<string> {
   const html = await response.text();
@@ -117,6 +131,22 @@ describe('opening a presigned URL', () => {
       await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
     }
     assert.equal((await get(url)).status, 302, 'the real token was not spent by the forgeries');
+  });
+
+  test('a token or a session cookie whose MAC is spelled another way is refused (one canonical base64url)', async () => {
+    const Arn = await createAvailableApp(server.client());
+    const url = await presign(server.client(), Arn);
+    const token = new URL(url).searchParams.get('token')!;
+    const spellings = otherSpellingsOfMac(token);
+    for (const forged of spellings) {
+      await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
+    }
+    const session = await openPresignedUrl(url);
+    const [name, value] = session.cookie.split('=') as [string, string];
+    for (const forged of otherSpellingsOfMac(value)) {
+      await assertPage(await get(session.landing, { cookie: `${name}=${forged}` }), 403, 'Session not valid');
+    }
+    assert.equal((await get(session.landing, { cookie: session.cookie })).status, 200, 'the canonical spelling still opens the app');
   });
 
   test("a link opened on another app's address is refused without being spent", async () => {
