@@ -16,6 +16,10 @@
  *   3. a date that is not ISO-8601 basic  → IncompleteSignatureException
  *   4. outside the 15-minute clock skew   → InvalidSignatureException "Signature expired: …"
  *   5. `host` not signed                  → InvalidSignatureException
+ *      an `x-amz-*` header present but not signed → InvalidSignatureException, in the words of S3's
+ *      answer (`There were headers present in the request which were not signed`), the one AWS
+ *      service that shows one (others document only that every x-amz-* header sent must be signed):
+ *      an X-Amz-Target left out of the signature could be swapped, replaying a Describe as a Delete
  *   6. another algorithm, a malformed credential → IncompleteSignatureException
  *   7. a scope of the wrong region, service, terminator or date → InvalidSignatureException
  *   8. an unknown access key              → UnrecognizedClientException
@@ -47,6 +51,8 @@ export interface VerifyOptions {
   now?: number;
   /** The service the credential scope must name (default `sagemaker`). */
   service?: string;
+  /** `x-amz-*` headers (lower-case) that may be left out of the signature. */
+  unsignedAllowed?: readonly string[];
 }
 
 export const SIGNING_SERVICE = 'sagemaker';
@@ -59,6 +65,8 @@ const SIGNATURE_MISMATCH =
 const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', 400, 'Missing Authentication Token');
 const incompleteSignature = (message: string) => new ServiceError('IncompleteSignatureException', 400, message);
 const invalidSignature = (message: string) => new ServiceError('InvalidSignatureException', 400, message);
+const headersNotSigned = (names: readonly string[]) =>
+  invalidSignature(`There were headers present in the request which were not signed: ${[...names].sort().join(', ')}`);
 const unrecognizedClient = () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.');
 
 const ISO_BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -69,6 +77,7 @@ const TRAILING_SLASHES = /\/+$/;
 const sha256 = Hash.bind(null, 'sha256');
 
 type Query = Record<string, string | string[]>;
+const NOTHING: readonly string[] = Object.freeze([]);
 const NO_QUERY: Query = Object.freeze(Object.create(null) as Query);
 
 /** What the request claims about its signature, from the header or the query string. */
@@ -298,6 +307,15 @@ function signedHeaderNames(list: string): readonly string[] {
   return names;
 }
 
+/** The `x-amz-*` headers the request has that the signature does not cover (and may not leave out). */
+function unsignedAmzHeaders(headers: HeaderMap, signedHeaders: readonly string[], allowed: readonly string[]): string[] | undefined {
+  let unsigned: string[] | undefined;
+  for (const name in headers) {
+    if (name.startsWith('x-amz-') && !signedHeaders.includes(name) && !allowed.includes(name)) (unsigned ??= []).push(name);
+  }
+  return unsigned;
+}
+
 /** The signed headers the request has, each value as SigV4 canonicalises it (trimmed, inner whitespace collapsed). */
 function canonicalHeaders(headers: HeaderMap, signedHeaders: readonly string[]): CanonicalHeaders {
   let lines = '';
@@ -430,6 +448,8 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   checkClock(claim, signedAt.epochMs, now);
   const signedHeaders = signedHeaderNames(claim.signedHeaders);
   if (!signedHeaders.includes('host')) throw invalidSignature("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  const unsigned = unsignedAmzHeaders(request.headers, signedHeaders, options.unsignedAllowed ?? NOTHING);
+  if (unsigned) throw headersNotSigned(unsigned);
   if (claim.algorithm !== ALGORITHM_IDENTIFIER) {
     throw incompleteSignature(`Unsupported AWS 'algorithm': '${claim.algorithm}' (only ${ALGORITHM_IDENTIFIER} for now). `);
   }

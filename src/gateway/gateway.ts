@@ -186,7 +186,8 @@ export class Gateway {
 
   /** A request signed the way the SageMaker Python SDK's PartnerAppAuthProvider signs them. */
   private async admitSigned(req: IncomingMessage, body: Buffer, appId: string): Promise<Admission> {
-    const caller = await verifyRequest(rawRequestOf(req, body), this.options.credentials);
+    // The app's own credential is the app's business: partnerplane forwards it without reading it.
+    const caller = await verifyRequest(rawRequestOf(req, body), this.options.credentials, { unsignedAllowed: [APP_AUTHORIZATION_HEADER] });
     const target = req.headers['x-amz-target'];
     const arn = req.headers[APP_SERVER_ARN_HEADER];
     if (target !== CALL_PARTNER_APP_API || typeof arn !== 'string') {

@@ -114,8 +114,11 @@ export interface RawRequestOptions {
   region?: string;
   method?: string;
   path?: string;
-  /** How to sign (default: now, for sagemaker, in the Authorization header); `presignExpiresIn` signs in the query string. */
-  signing?: { date?: Date; service?: string; presignExpiresIn?: number };
+  /**
+   * How to sign (default: now, for sagemaker, in the Authorization header); `presignExpiresIn` signs
+   * in the query string; `unsigned` names headers sent but left out of the signature.
+   */
+  signing?: { date?: Date; service?: string; presignExpiresIn?: number; unsigned?: string[] };
 }
 
 /**
@@ -159,10 +162,10 @@ export async function signedRequest(url: string, target: string | null, options:
   let request = new HttpRequest({ method: options.method ?? 'POST', protocol: 'http:', hostname, port: Number(port), path: options.path ?? '/', headers, body });
   const credentials = options.credentials === undefined ? LOCAL_CREDENTIALS : options.credentials;
   if (credentials) {
-    const { date: signingDate, service = 'sagemaker', presignExpiresIn } = options.signing ?? {};
+    const { date: signingDate, service = 'sagemaker', presignExpiresIn, unsigned } = options.signing ?? {};
     const signer = new SignatureV4({ service, region: options.region ?? 'us-east-1', credentials, sha256: Hash.bind(null, 'sha256') });
     request = (presignExpiresIn === undefined
-      ? await signer.sign(request, { signingDate })
+      ? await signer.sign(request, { signingDate, unsignableHeaders: new Set(unsigned) })
       : await signer.presign(request, { signingDate, expiresIn: presignExpiresIn, unhoistableHeaders: new Set(['x-amz-target']) })) as HttpRequest;
   }
   return request;
