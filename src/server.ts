@@ -26,7 +26,8 @@ import type { CallAudit, Caller, OperationContext } from './operations/context.j
 import { operations } from './operations/index.js';
 import { bindPort } from './server/bind.js';
 import { createDrainableServer } from './protocol/drain.js';
-import { operationResolver, parseJsonBody, readBody } from './protocol/awsJson.js';
+import { operationResolver, parseJsonBody } from './protocol/awsJson.js';
+import { ClientAbort, readBody, writeRefusal } from './protocol/body.js';
 import { internalFailure, ServiceError } from './protocol/errors.js';
 import { writeError, writeJson, writeResult } from './protocol/serialize.js';
 import { isEveryInterface, PublicUrls } from './publicUrls.js';
@@ -103,6 +104,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     urls,
     clock,
     credentials,
+    clientAborted,
   });
 
   const webConsole = createConsole({
@@ -115,16 +117,21 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     localKey: config.credentialsFile === undefined,
   });
 
+  /** A client gone before its request was complete: nobody to answer, and no failure of the server. */
+  function clientAborted(req: IncomingMessage, requestId: string): void {
+    logger.info({ requestId, method: req.method, path: req.url?.split('?', 1)[0] }, 'client closed the connection before its request was complete');
+    metrics.clientAborted();
+  }
+
   /** Writes the error response; `written` is told the error as the caller was given it, once it is written. */
   function fail(res: ServerResponse, requestId: string, error: unknown, written?: (given: ServiceError) => void): void {
+    if (error instanceof ClientAbort) return clientAborted(res.req, requestId);
     if (!(error instanceof ServiceError)) {
       logger.error({ err: error, requestId }, 'request failed unexpectedly');
       error = internalFailure();
     }
     const serviceError = error as ServiceError;
-    // A body refused (too large, or for an unknown operation) before it was all received is not
-    // read on to find where the next request starts: the connection is closed instead.
-    writeError(res, requestId, serviceError, res.req.complete ? undefined : { Connection: 'close' }, written && (() => written(serviceError)));
+    writeRefusal(res.req, (headers) => writeError(res, requestId, serviceError, headers, written && (() => written(serviceError))));
   }
 
   /**
@@ -184,8 +191,9 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       call.caller = await verifyRequest(rawRequestOf(req, body), credentials);
       input = call.input = parseJsonBody(body);
     } catch (error) {
-      // Refused before the operation ran, and still audited when it asked for a change.
-      await observer.audited(call, errorCodeOf(error));
+      // Refused before the operation ran, and still audited when it asked for a change (a client
+      // gone before its request was complete asked for nothing).
+      if (!(error instanceof ClientAbort)) await observer.audited(call, errorCodeOf(error));
       throw error;
     }
     return invoke(call.operation, input, call.caller, call.requestId);

@@ -19,7 +19,7 @@ import type { Config } from '../config.js';
 import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import { verifyToken, type GatewayIdentity } from '../domain/presignedUrl.js';
 import type { Logger } from '../logger.js';
-import { readBody } from '../protocol/awsJson.js';
+import { ClientAbort, readBody, writeRefusal } from '../protocol/body.js';
 import { accessDenied, ServiceError } from '../protocol/errors.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
@@ -75,6 +75,8 @@ export interface GatewayOptions {
   clock: Clock;
   /** The keys that may sign requests, as for the API. */
   credentials: Credentials;
+  /** Told of a client that went away before its request was complete (no failure of the gateway). */
+  clientAborted(req: IncomingMessage, requestId: string): void;
 }
 
 /** Who a request that got through is, and how it proved it. */
@@ -285,12 +287,14 @@ export class Gateway {
   }
 
   private upstreamFailed(res: ServerResponse, requestId: string, app: PartnerApp, failure: UpstreamFailure): void {
+    if (failure.kind === 'client-aborted') return this.options.clientAborted(res.req, requestId);
     this.options.logger.warn({ requestId, app: app.arn, err: failure.error }, 'app backend failed');
     const [status, title] = failure.kind === 'timeout' ? [504, 'App did not answer'] : [502, 'App unreachable'];
     writeHtml(res, status, errorPage(title, `The backend of partner app ${app.name} (${app.type}) could not be reached. Try again later.`, requestId));
   }
 
   private refuse(res: ServerResponse, requestId: string, signed: boolean, error: unknown): void {
+    if (error instanceof ClientAbort) return this.options.clientAborted(res.req, requestId);
     if (!(error instanceof ServiceError)) {
       this.options.logger.error({ err: error, requestId }, 'gateway request failed unexpectedly');
       error = new GatewayRefusal('InternalFailure', 500, 'Something went wrong', 'The gateway failed unexpectedly; the request id below is in the server log.');
@@ -301,9 +305,11 @@ export class Gateway {
       res.destroy();
       return;
     }
-    const headers = { ...(refusal instanceof GatewayRefusal ? refusal.headers : {}), ...(refusal.statusCode === 413 ? { Connection: 'close' } : {}) };
-    if (signed) writeError(res, requestId, refusal, headers);
-    else writeHtml(res, refusal.statusCode, errorPage(refusal instanceof GatewayRefusal ? refusal.title : refusal.code, refusal.message, requestId), headers);
+    writeRefusal(res.req, (connection) => {
+      const headers = { ...(refusal instanceof GatewayRefusal ? refusal.headers : {}), ...connection };
+      if (signed) writeError(res, requestId, refusal, headers);
+      else writeHtml(res, refusal.statusCode, errorPage(refusal instanceof GatewayRefusal ? refusal.title : refusal.code, refusal.message, requestId), headers);
+    });
   }
 }
 

@@ -28,7 +28,8 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
 /** Longest wait for the backend to answer or to send more of its answer. */
 const UPSTREAM_IDLE_TIMEOUT_MS = 60_000;
 
-export type UpstreamFailure = { kind: 'unreachable' | 'timeout'; error: Error };
+/** Why no answer came back: the backend failed, or the client went away before it came. */
+export type UpstreamFailure = { kind: 'unreachable' | 'timeout'; error: Error } | { kind: 'client-aborted' };
 
 export class UpstreamProxy {
   private readonly agents = {
@@ -39,8 +40,8 @@ export class UpstreamProxy {
   /**
    * Sends the request to `target` with `headers` and the body (`body` when it was already read,
    * otherwise streamed from `req`), and streams the answer back. `onFailure` is called, at most
-   * once, when the backend fails before answering; a failure after the answer started can only
-   * cut the response short.
+   * once, when the backend fails or the client goes away before the answer starts; a failure after
+   * that can only cut the response short.
    */
   forward(
     req: IncomingMessage,
@@ -60,8 +61,8 @@ export class UpstreamProxy {
     const fail = (failure: UpstreamFailure) => {
       if (failed) return;
       failed = true;
-      if (res.headersSent) res.destroy(failure.error);
-      else onFailure(failure);
+      if (!res.headersSent) onFailure(failure);
+      else if (failure.kind !== 'client-aborted') res.destroy(failure.error);
     };
     outgoing.setTimeout(UPSTREAM_IDLE_TIMEOUT_MS, () => {
       const error = new Error(`no answer from ${target.origin} within ${UPSTREAM_IDLE_TIMEOUT_MS} ms`);
@@ -75,9 +76,11 @@ export class UpstreamProxy {
         if (error) outgoing.destroy();
       });
     });
-    // The client going away abandons the backend request too.
+    // The client going away abandons the backend request too; the backend did not fail.
     res.on('close', () => {
-      if (!res.writableFinished) outgoing.destroy();
+      if (res.writableFinished) return;
+      fail({ kind: 'client-aborted' });
+      outgoing.destroy();
     });
     if (body) outgoing.end(body);
     // pipe, not pipeline: a failing backend must not destroy the client's socket, which still

@@ -60,6 +60,7 @@ export class Metrics {
   private readonly unknownStats = new OperationStats([]);
   private readonly reconcilerLag: Histogram;
   private readonly auditFailures: Counter;
+  private readonly clientAborts: Counter;
 
   constructor(store: Store, operationNames: readonly string[], logger: Logger) {
     const registers = [this.registry];
@@ -120,6 +121,11 @@ export class Metrics {
       help: 'Audit records that could not be stored (each one is logged at error level instead).',
       registers,
     });
+    this.clientAborts = new Counter({
+      name: 'partnerplane_client_aborts_total',
+      help: 'Requests whose client closed the connection before sending all of it: not answered, and not in partnerplane_requests_total.',
+      registers,
+    });
   }
 
   /** One finished API request; `code` is SUCCESS_CODE or the error code returned. */
@@ -133,6 +139,10 @@ export class Metrics {
 
   auditWriteFailed(records: number): void {
     this.auditFailures.inc(records);
+  }
+
+  clientAborted(): void {
+    this.clientAborts.inc();
   }
 
   /** The exposition text, and its content type. */

@@ -1,6 +1,5 @@
 /** The AWS JSON 1.1 request side: which operation (X-Amz-Target), and the body as JSON. */
-import type { IncomingMessage } from 'node:http';
-import { serializationError, ServiceError, unknownOperation } from './errors.js';
+import { serializationError, unknownOperation } from './errors.js';
 
 const TARGET_PREFIX = 'sagemaker.';
 
@@ -14,31 +13,6 @@ export function operationResolver(names: readonly string[]): (target: string | u
     if (!name) throw unknownOperation(`Unknown operation ${target}.`);
     return name;
   };
-}
-
-export const bodyTooLarge = (limit: number) =>
-  new ServiceError('RequestEntityTooLargeException', 413, `Request body is larger than the limit of ${limit} bytes.`);
-
-/** Reads the whole body, refusing (without reading on) a body larger than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.pause();
-        reject(bodyTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
