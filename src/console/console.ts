@@ -19,6 +19,7 @@ import type { SafeHtml } from './html.js';
 import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
 import { constantTimeEqual } from '../sealed.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
+import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, SignInThrottle } from './signInThrottle.js';
 
 /** What the console needs to know about an access key: the credential store's entry. */
 export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principal' | 'sessionName'>;
@@ -49,6 +50,7 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Pages of ListPartnerApps read for the table; bounds the work of one poll. */
 const MAX_LIST_PAGES = 20;
 const SIGN_IN_BODY_LIMIT = 8 * 1024;
+const SIGN_IN_PATH = `${CONSOLE_PATH}/sign-in`;
 
 const STATIC_DIR = new URL('../../src/console/static/', import.meta.url); // the same from src/ and dist/
 const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
@@ -66,12 +68,12 @@ const notSignedIn = () => new ServiceError('NotSignedIn', 401, 'The console sess
 const forbidden = (message: string) => new ServiceError('InvalidConsoleRequest', 403, message);
 const notFound = (path: string) => new ServiceError('NotFound', 404, `No console page at ${path}.`);
 
-function send(res: ServerResponse, requestId: string, status: number, body: string | Buffer, headers: Record<string, string>): void {
+function send(res: ServerResponse, requestId: string, status: number, body: string | Buffer, headers: Record<string, string | string[]>): void {
   res.writeHead(status, { 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId, ...SECURITY_HEADERS, ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
-const sendHtml = (res: ServerResponse, requestId: string, status: number, page: SafeHtml, headers: Record<string, string> = {}) =>
+const sendHtml = (res: ServerResponse, requestId: string, status: number, page: SafeHtml, headers: Record<string, string | string[]> = {}) =>
   send(res, requestId, status, page.text, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
 
 function regionOf(url: URL): string {
@@ -98,7 +100,10 @@ function assertSameOrigin(req: IncomingMessage): void {
 
 export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
   const signer = new SessionSigner(deps.sessionKey);
+  const throttle = new SignInThrottle(deps.sessionKey);
   const cookie = (value: string, maxAgeSeconds: number) => sessionCookie(value, { secure: deps.secureCookies(), maxAgeSeconds });
+  const deviceCookie = (accessKeyId: string) =>
+    sessionCookie(throttle.deviceCookieValue(accessKeyId), { secure: deps.secureCookies(), maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH });
 
   /**
    * The check of every API request: the key exists, the secret is its secret and, for temporary
@@ -169,16 +174,23 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
     assertSameOrigin(req);
     const form = new URLSearchParams((await readBody(req, Math.min(SIGN_IN_BODY_LIMIT, deps.maxBodyBytes))).toString('utf8'));
     const accessKeyId = form.get('accessKeyId')?.trim() ?? '';
-    const secretAccessKey = form.get('secretAccessKey') ?? '';
-    const credential = authenticate(accessKeyId, secretAccessKey, form.get('sessionToken')?.trim() ?? '');
+    const attempt = throttle.attempt(req.socket.remoteAddress, accessKeyId, deps.lookupCredential(accessKeyId) !== undefined, readCookie(req.headers.cookie, DEVICE_COOKIE));
+    if (attempt.retryAfterSeconds !== undefined) {
+      deps.logger.info({ requestId, accessKeyId, retryAfterSeconds: attempt.retryAfterSeconds }, 'console sign-in throttled');
+      const error = `Too many failed sign-ins. Try again in ${attempt.retryAfterSeconds} seconds.`;
+      return sendHtml(res, requestId, 429, signInPage({ accessKeyId, error }), { 'Retry-After': String(attempt.retryAfterSeconds) });
+    }
+    const credential = authenticate(accessKeyId, form.get('secretAccessKey') ?? '', form.get('sessionToken')?.trim() ?? '');
     if (!credential) {
+      attempt.failed();
       deps.logger.info({ requestId, accessKeyId }, 'console sign-in refused');
       sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.', localKey: deps.localKey }));
       return;
     }
     deps.logger.info({ requestId, accessKeyId, accountId: credential.accountId }, 'console sign-in');
     // 303: the browser follows with a GET, so reloading the page never re-sends the secret.
-    send(res, requestId, 303, '', { Location: CONSOLE_PATH, 'Set-Cookie': cookie(signer.issue(credential), SESSION_TTL_MS / 1000), 'Cache-Control': 'no-store' });
+    const cookies = [cookie(signer.issue(credential), SESSION_TTL_MS / 1000), deviceCookie(accessKeyId)];
+    send(res, requestId, 303, '', { Location: CONSOLE_PATH, 'Set-Cookie': cookies, 'Cache-Control': 'no-store' });
   }
 
   async function callOperation(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, operation: string): Promise<void> {
@@ -210,7 +222,7 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
       if (!file) throw notFound(path);
       return send(res, requestId, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
     }
-    if (method === 'POST' && path === `${CONSOLE_PATH}/sign-in`) return signIn(req, res, requestId);
+    if (method === 'POST' && path === SIGN_IN_PATH) return signIn(req, res, requestId);
     if (method === 'POST' && path === `${CONSOLE_PATH}/sign-out`) {
       requireSession(req, { mutating: true });
       return send(res, requestId, 204, '', { 'Set-Cookie': cookie('', 0) });

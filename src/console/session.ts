@@ -75,10 +75,10 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** HttpOnly so page scripts never see it; SameSite=Strict so other sites cannot send it. */
-export function sessionCookie(value: string, options: { secure: boolean; maxAgeSeconds: number }): string {
+export function sessionCookie(value: string, options: { secure: boolean; maxAgeSeconds: number; name?: string; path?: string }): string {
   return [
-    `${SESSION_COOKIE}=${value}`,
-    'Path=/console',
+    `${options.name ?? SESSION_COOKIE}=${value}`,
+    `Path=${options.path ?? '/console'}`,
     'HttpOnly',
     'SameSite=Strict',
     `Max-Age=${options.maxAgeSeconds}`,

@@ -119,7 +119,7 @@ describe('sign-in', () => {
     const response = await signInRequest({ accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey });
     assert.equal(response.status, 303);
     assert.equal(response.headers.get('location'), '/console');
-    const setCookie = response.headers.get('set-cookie')!;
+    const setCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('partnerplane_console='))!;
     assert.match(setCookie, /^partnerplane_console=[\w-]+\.[\w-]+; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
     const payload = Buffer.from(sessionCookieOf(response).split('=')[1]!.split('.')[0]!, 'base64url').toString('utf8');
     assert.equal(JSON.parse(payload).accessKeyId, alice.accessKeyId);
