@@ -17,7 +17,9 @@ import { newConsoleSecret } from './console/session.js';
 import { parseAppArn } from './domain/partnerApp.js';
 import { newGatewaySecret } from './domain/presignedUrl.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
+import { AnonymousRefusals } from './observability/anonymousRefusals.js';
 import { AUDITED_OPERATIONS, AuditLog } from './observability/audit.js';
+import { AuditRetention } from './observability/auditRetention.js';
 import { OPERATIONS_PATHS, operationsEndpoints } from './observability/endpoints.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './observability/metrics.js';
@@ -76,6 +78,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const metrics = new Metrics(store, Object.keys(operations), logger);
   const audit = new AuditLog(store, logger, metrics);
   const observer = new RequestObserver(metrics, audit, logger);
+  const refusals = new AnonymousRefusals(store, metrics, logger);
+  const retention = config.auditRetentionDays === undefined ? undefined : new AuditRetention(store, config.auditRetentionDays, metrics, logger);
   const serveOperationsEndpoint = operationsEndpoints(store, metrics, logger);
   const urls = new PublicUrls(config.publicUrl);
 
@@ -191,9 +195,11 @@ export async function createServer(config: Config, options: ServerOptions = {}):
       call.caller = await verifyRequest(rawRequestOf(req, body), credentials);
       input = call.input = parseJsonBody(body);
     } catch (error) {
-      // Refused before the operation ran, and still audited when it asked for a change (a client
-      // gone before its request was complete asked for nothing).
-      if (!(error instanceof ClientAbort)) await observer.audited(call, errorCodeOf(error));
+      // Refused before the operation ran: audited when a known caller asked for a change, counted
+      // when nobody is known yet (anonymousRefusals.ts); a client gone mid-request asked for nothing.
+      if (error instanceof ClientAbort) throw error;
+      if (call.caller === undefined) refusals.refused(req.socket.remoteAddress, errorCodeOf(error));
+      else await observer.audited(call, errorCodeOf(error));
       throw error;
     }
     return invoke(call.operation, input, call.caller, call.requestId);
@@ -249,6 +255,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
             logger.warn({ url: urls.base }, `listening on every interface (${config.host}) without --public-url: BaseUrl and presigned URLs use ${urls.base}; set --public-url to the address clients use`);
           }
           reconciler.start();
+          retention?.start();
           logger.info({ url: urls.base, store: store.kind }, 'partnerplane listening');
           resolve(local);
         });
@@ -256,7 +263,8 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     close: async () => {
       // The reconciler finishes its current transaction (releasing what it claimed) while the
       // requests in flight finish; the store closes only when neither needs it any more.
-      await Promise.all([drain(), reconciler.stop()]);
+      await Promise.all([drain(), reconciler.stop(), retention?.stop()]);
+      await refusals.flush();
       gateway.close();
       await store.close();
     },

@@ -18,8 +18,8 @@
  * MAX_TRACKED addresses or devices with recent failures, new ones share one overflow bucket.
  */
 import { randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import { seal, unseal } from '../sealed.js';
+import { clientOf } from '../protocol/clientAddress.js';
 
 export const BURST = 10;
 export const REFILL_MS = 6_000;
@@ -67,18 +67,6 @@ class Buckets {
     const level = this.level(this.buckets.get(slot), now);
     this.buckets.set(slot, { tokens: Math.max(0, level - 1), at: now });
   }
-}
-
-/** An address as throttled: IPv4 (also when IPv4-mapped) as is, IPv6 by its /64. */
-export function clientOf(address: string | undefined): string {
-  if (address === undefined) return 'unknown';
-  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice('::ffff:'.length);
-  if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.split('::');
-  const groups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const full = tail === undefined ? groups : [...groups, ...new Array<string>(8 - groups.length - tailGroups.length).fill('0'), ...tailGroups];
-  return `${full.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16)).join(':')}::/64`;
 }
 
 export interface SignInAttempt {

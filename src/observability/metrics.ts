@@ -61,6 +61,8 @@ export class Metrics {
   private readonly reconcilerLag: Histogram;
   private readonly auditFailures: Counter;
   private readonly clientAborts: Counter;
+  private readonly anonymousRefusals: Counter<'reason'>;
+  private readonly auditRecordsPurged: Counter;
 
   constructor(store: Store, operationNames: readonly string[], logger: Logger) {
     const registers = [this.registry];
@@ -126,6 +128,17 @@ export class Metrics {
       help: 'Requests whose client closed the connection before sending all of it: not answered, and not in partnerplane_requests_total.',
       registers,
     });
+    this.anonymousRefusals = new Counter({
+      name: 'partnerplane_anonymous_refusals_total',
+      help: 'API requests refused before their caller was known, by the error code returned (counted in the store per minute and source, not audited one by one).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.auditRecordsPurged = new Counter({
+      name: 'partnerplane_audit_records_purged_total',
+      help: 'Audit records removed by the audit retention (each purge is recorded in the audit log).',
+      registers,
+    });
   }
 
   /** One finished API request; `code` is SUCCESS_CODE or the error code returned. */
@@ -143,6 +156,14 @@ export class Metrics {
 
   clientAborted(): void {
     this.clientAborts.inc();
+  }
+
+  anonymousRefusal(reason: string): void {
+    this.anonymousRefusals.inc({ reason });
+  }
+
+  auditPurged(records: number): void {
+    this.auditRecordsPurged.inc(records);
   }
 
   /** The exposition text, and its content type. */

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import * as retention from './postgresRetention.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
 import type { Advance } from '../domain/lifecycle.js';
@@ -27,6 +28,7 @@ import {
   type IdempotencyRecord,
   type NewApp,
   type Page,
+  type RefusalCount,
   type StateSnapshot,
   type Store,
   type TagWriteOutcome,
@@ -441,6 +443,18 @@ export class PostgresStore implements Store {
         ? await run<AuditRow>(this.pool, 'listAudit', [since, query.limit])
         : await run<AuditRow>(this.pool, 'listAuditOfAccount', [query.accountId, since, query.limit]);
     return rows.map(auditFromRow);
+  }
+
+  purgeAudit(before: number, maxRecords: number, purge: (removed: number, purgedBefore: number) => AuditRecord): Promise<number> {
+    return this.transaction((db) => retention.purgeAudit(db, before, maxRecords, purge));
+  }
+
+  addRefusals(counts: readonly RefusalCount[], maxRows: number): Promise<void> {
+    return this.transaction((db) => retention.addRefusals(db, counts, maxRows));
+  }
+
+  listRefusals(limit: number): Promise<RefusalCount[]> {
+    return retention.listRefusals(this.pool, limit);
   }
 
   async reset(): Promise<void> {

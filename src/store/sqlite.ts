@@ -19,6 +19,7 @@ import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
 import { assertOrdered, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import * as retention from './sqliteRetention.js';
 import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
 import type { Advance } from '../domain/lifecycle.js';
@@ -30,6 +31,7 @@ import {
   type IdempotencyRecord,
   type NewApp,
   type Page,
+  type RefusalCount,
   type StateSnapshot,
   type Store,
   type TagWriteOutcome,
@@ -450,6 +452,18 @@ export class SqliteStore implements Store {
         : this.statements.listAuditOfAccount.all(query.accountId, since, query.limit)
     ) as AuditRow[];
     return rows.map(auditFromRow);
+  }
+
+  purgeAudit(before: number, maxRecords: number, purge: (removed: number, purgedBefore: number) => AuditRecord): Promise<number> {
+    return this.writes.run(() => retention.purgeAudit(this.db, before, maxRecords, purge));
+  }
+
+  async addRefusals(counts: readonly RefusalCount[], maxRows: number): Promise<void> {
+    await this.writes.run(() => retention.addRefusals(this.db, counts, maxRows));
+  }
+
+  async listRefusals(limit: number): Promise<RefusalCount[]> {
+    return retention.listRefusals(this.db, limit);
   }
 
   private forgetAll(): void {

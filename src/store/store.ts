@@ -91,6 +91,17 @@ export interface AuditRecord {
   outcome: string;
 }
 
+/** Requests refused before their caller was known, as the store keeps them: a count per minute, source and reason. */
+export interface RefusalCount {
+  /** Epoch ms at the start of the minute. */
+  minute: number;
+  /** The client address (see protocol/clientAddress.ts), or a stand-in for the sources past a bound. */
+  source: string;
+  /** The error code the requests were refused with. */
+  reason: string;
+  count: number;
+}
+
 export interface AuditQuery {
   accountId?: string;
   /** Epoch milliseconds: only records at or after this time. */
@@ -154,6 +165,18 @@ export interface Store {
   appendAudit(records: readonly AuditRecord[]): Promise<void>;
   /** The newest `limit` records matching the query, newest first. */
   listAudit(query: AuditQuery): Promise<AuditRecord[]>;
+  /**
+   * The audit retention: in one transaction, removes the records older than `before` (the oldest
+   * `maxRecords` of them, or a few more that share a time) and appends `purge`, the purge's own
+   * record, which says so. Returns how many were removed (0: nothing removed, nothing recorded).
+   * The only way records leave the audit log.
+   */
+  purgeAudit(before: number, maxRecords: number, purge: (removed: number, purgedBefore: number) => AuditRecord): Promise<number>;
+
+  /** Adds the counts to those kept, then keeps only the newest `maxRows` rows. */
+  addRefusals(counts: readonly RefusalCount[], maxRows: number): Promise<void>;
+  /** The newest `limit` rows, newest minute first. */
+  listRefusals(limit: number): Promise<RefusalCount[]>;
 
   // Test support, reached only through the admin API.
   /** Forgets every app, tag, idempotency record, single-use mark and armed failure; keeps shared secrets and the audit log. */

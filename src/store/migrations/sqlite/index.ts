@@ -2,5 +2,6 @@
 import type { Migration } from '../migration.js';
 import { migration as initial } from './001_initial.js';
 import { migration as operations } from './002_operations.js';
+import { migration as auditRetention } from './003_audit_retention.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, operations];
+export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention];
