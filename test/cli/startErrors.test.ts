@@ -3,34 +3,15 @@
  * no stack trace, and no database file created or migrated on the way.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
-import { createTestSchema, testPostgresUrl, type TestSchema } from '../helpers/postgres.js';
+import { ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
+import { assertOneLine, cli } from '../helpers/cli.js';
 import { startServerProcess } from '../helpers/serverProcess.js';
 import { tempDir } from '../helpers/server.js';
 
-const execFileAsync = promisify(execFile);
-
-/** Runs the CLI to its end (a server that starts is a failure), with no PARTNERPLANE_* from the environment. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PARTNERPLANE_')));
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-    return { code, stdout, stderr };
-  }
-}
-
-/** Exactly one line, the given one: no stack trace, no log lines. */
-function assertOneLine(stderr: string, expected: string): void {
-  assert.equal(stderr, `partnerplane: ${expected}\n`);
-}
 
 let scratch: string;
 before(() => {
@@ -98,46 +79,6 @@ describe('serve refuses to start', () => {
   });
 });
 
-describe('audit reads only', () => {
-  test('a data directory without a database is refused, and nothing is created', async () => {
-    const dataDir = path.join(scratch, 'mistyped');
-    const { code, stderr } = await cli('audit', '--data-dir', dataDir);
-    assert.equal(code, 2);
-    assertOneLine(stderr, `there is no partnerplane database in SQLite in ${dataDir}/partnerplane.sqlite (--data-dir / PARTNERPLANE_DATA_DIR): give the one a server uses`);
-    assert.equal(fs.existsSync(dataDir), false);
-  });
-
-  test("a running server's database is read, and left as it was", async () => {
-    const dataDir = path.join(scratch, 'served');
-    const server = await startServerProcess(['--data-dir', dataDir]);
-    try {
-      const before = fs.readdirSync(dataDir).sort();
-      const { code, stdout, stderr } = await cli('audit', '--data-dir', dataDir, '--output', 'json');
-      assert.equal(code, 0, stderr);
-      assert.deepEqual(JSON.parse(stdout), []);
-      assert.deepEqual(fs.readdirSync(dataDir).sort(), before);
-    } finally {
-      await server.kill();
-    }
-  });
-
-  describe('on PostgreSQL', { skip: testPostgresUrl() ? false : 'runs in the PostgreSQL run of the suite' }, () => {
-    let schema: TestSchema;
-    before(async () => {
-      schema = await createTestSchema(testPostgresUrl()!);
-    });
-    after(() => schema?.drop());
-
-    test('a database without the schema is refused, and not migrated', async () => {
-      const { code, stderr } = await cli('audit', '--database-url', schema.url);
-      assert.equal(code, 2);
-      assert.match(stderr, /^partnerplane: there is no partnerplane database in PostgreSQL at postgres:\/\/[^\n]* \(--database-url \/ PARTNERPLANE_DATABASE_URL\): give the one a server uses\n$/);
-      const { rows } = await schema.query("SELECT count(*)::int AS tables FROM information_schema.tables WHERE table_schema = current_schema()");
-      assert.equal(rows[0]!.tables, 0);
-    });
-  });
-});
-
 describe('--local-key-anywhere', () => {
   test('serves test/test on every interface, warns, and gives clients an address they can reach', async () => {
     const server = await startServerProcess(['--data-dir', path.join(scratch, 'anywhere'), '--host', '0.0.0.0', '--local-key-anywhere', 'true']);
@@ -146,7 +87,7 @@ describe('--local-key-anywhere', () => {
       assert.equal(warning.level, 40);
       const listening = await server.waitForLog((line) => line.msg === 'partnerplane listening');
       assert.doesNotMatch(String(listening.url), /0\.0\.0\.0/);
-      const { Summaries } = await server.client().send(new (await import('@aws-sdk/client-sagemaker')).ListPartnerAppsCommand({}));
+      const { Summaries } = await server.client().send(new ListPartnerAppsCommand({}));
       assert.deepEqual(Summaries, []);
     } finally {
       await server.kill();
