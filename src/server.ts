@@ -62,12 +62,12 @@ export async function createServer(config: Config, options: ServerOptions = {}):
   const actions = [...Object.keys(operations).map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
   const credentials = loadCredentials(config, actions);
   // The port before the store: a port in use is reported before a database file is created.
-  const socket = await bindPort(config.host, config.port);
+  const bound = await bindPort(config.host, config.port);
   if (config.credentialsFile === undefined && !isLoopbackHost(config.host)) {
     logger.warn({ host: config.host }, `accepting the public local key test/test on ${config.host} (--local-key-anywhere): anyone who can reach this server can use it`);
   }
   const store = await openStore(config, { logger, serving: true }).catch((error: unknown) => {
-    socket.close();
+    bound.close();
     throw error;
   });
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
@@ -249,7 +249,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(socket, () => {
+        bound.serve(server, () => {
           const local = urls.listening(config.host, (server.address() as AddressInfo).port);
           if (config.publicUrl === undefined && isEveryInterface(config.host)) {
             logger.warn({ url: urls.base }, `listening on every interface (${config.host}) without --public-url: BaseUrl and presigned URLs use ${urls.base}; set --public-url to the address clients use`);

@@ -20,10 +20,34 @@ function whyNot(error: NodeJS.ErrnoException, host: string, port: number): strin
   }
 }
 
-export function bindPort(host: string, port: number): Promise<net.Server> {
+/** A port taken before the server that will answer on it exists. */
+export interface BoundPort {
+  /** Starts `server` on the port, handing it the connections that arrived meanwhile. */
+  serve(server: net.Server, listening: () => void): void;
+  close(): void;
+}
+
+export function bindPort(host: string, port: number): Promise<BoundPort> {
+  // Clients that connect while the store opens (a health check, say) wait, unread, for the server.
+  const early: net.Socket[] = [];
+  const socket = net.createServer({ pauseOnConnect: true }, (connection) => early.push(connection));
+  const bound: BoundPort = {
+    serve(server, listening) {
+      server.listen(socket, () => {
+        for (const connection of early.splice(0)) {
+          server.emit('connection', connection);
+          connection.resume();
+        }
+        listening();
+      });
+    },
+    close() {
+      for (const connection of early.splice(0)) connection.destroy();
+      socket.close();
+    },
+  };
   return new Promise((resolve, reject) => {
-    const socket = net.createServer();
     socket.once('error', (error: NodeJS.ErrnoException) => reject(new ConfigError(whyNot(error, host, port))));
-    socket.listen({ host, port }, () => resolve(socket));
+    socket.listen({ host, port }, () => resolve(bound));
   });
 }
