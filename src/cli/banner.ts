@@ -1,5 +1,6 @@
 /** What `partnerplane serve` prints once it listens: where everything is, in plain words. */
 import { readFileSync } from 'node:fs';
+import { isLoopbackHost } from '../auth/credentials.js';
 import type { Config } from '../config.js';
 import { describeDatabase } from '../store/index.js';
 
@@ -8,7 +9,9 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 export function startupBanner(config: Config, apiUrl: string): string {
   const access = config.credentialsFile
     ? `the keys of ${config.credentialsFile}`
-    : 'test / secret test (account 000000000000); only on this machine, no --credentials-file given';
+    : isLoopbackHost(config.host)
+      ? 'test / secret test (account 000000000000); only on this machine, no --credentials-file given'
+      : 'test / secret test (account 000000000000), on every address (--local-key-anywhere): for local development only';
   return [
     `partnerplane ${version} is running`,
     `  API:         ${apiUrl}  (--endpoint-url for the AWS CLI and SDKs)`,
