@@ -13,7 +13,6 @@
  *
  * Changes are audited like mutating API calls, under the principal `admin`.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constantTimeEqual } from '../sealed.js';
 import type { Config } from '../config.js';
 import type { TransitionDelays } from '../domain/lifecycle.js';
@@ -22,11 +21,12 @@ import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
 import { parseJsonBody } from '../protocol/awsJson.js';
 import { readBody } from '../protocol/body.js';
 import { ServiceError, validationError } from '../protocol/errors.js';
-import { writeError, writeJson } from '../protocol/serialize.js';
+import type { Mount } from '../protocol/mounts.js';
+import { writeJson } from '../protocol/serialize.js';
 import type { AuditRecord, FailureTarget, Store } from '../store/store.js';
 import { snapshotFrom, stateDocument } from './state.js';
 
-export const ADMIN_PATH = '/admin';
+const ADMIN_PATH = '/admin';
 
 /** A state export can be far larger than any API request. */
 const ADMIN_MAX_BODY_BYTES = 256 * 1024 * 1024;
@@ -45,7 +45,10 @@ export interface AdminOptions {
   wakeReconciler(): void;
 }
 
-const unauthorized = () => new ServiceError('UnauthorizedException', 401, 'The admin API needs an Authorization: Bearer <admin token> header.');
+const unauthorized = () =>
+  new ServiceError('UnauthorizedException', 401, 'The admin API needs an Authorization: Bearer <admin token> header.', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="partnerplane-admin"' },
+  });
 const forbidden = () => new ServiceError('AccessDeniedException', 403, 'The admin token is not valid.');
 const noRoute = (method: string, path: string) => new ServiceError('NotFoundException', 404, `No admin route for ${method} ${path}.`);
 const wrongMethod = (path: string, allowed: string[]) => new ServiceError('MethodNotAllowedException', 405, `${path} accepts ${allowed.join(', ')}.`);
@@ -83,54 +86,62 @@ function checkedDelays(given: Record<string, unknown>, where: string): Partial<T
   return delays;
 }
 
-export function createAdminApi(options: AdminOptions) {
-  const { store, config, audit } = options;
+/** PUT /admin/lifecycle: checked in full before any is applied, so a bad request changes nothing. */
+function setDelays(config: Config, body: unknown): object {
+  if (!isObject(body)) throw validationError('The body must be a JSON object of delays.');
+  const { types, ...defaults } = body;
+  const delays = checkedDelays(defaults, '');
+  if (types !== undefined && !isObject(types)) throw validationError('types must be an object of app type → delays.');
+  const typeDelays = Object.entries(types ?? {}).map(([type, given]) => {
+    if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`types.${type} is not an app type; the types are ${APP_TYPES.join(', ')}.`);
+    if (!isObject(given)) throw validationError(`types.${type} must be an object of delays.`);
+    return [type, checkedDelays(given, `types.${type}.`)] as const;
+  });
+  Object.assign(config, delays);
+  for (const [type, given] of typeDelays) config.typeDelays = { ...config.typeDelays, [type]: { ...config.typeDelays?.[type], ...given } };
+  return delaysOf(config);
+}
+
+/** The target of POST /admin/failures: {"arn"} or {"type"}. */
+function failureTarget(body: unknown): FailureTarget {
+  const given = (body ?? {}) as Record<string, unknown>;
+  const keys = typeof body === 'object' && body !== null ? Object.keys(given) : [];
+  if (keys.length !== 1 || (keys[0] !== 'arn' && keys[0] !== 'type') || typeof given[keys[0]] !== 'string') {
+    throw validationError('The body must be {"arn": "<app ARN>"} or {"type": "<app type>"}.');
+  }
+  if (keys[0] === 'arn') return { arn: given.arn as string };
+  const type = given.type as string;
+  if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`type must be one of ${APP_TYPES.join(', ')}.`);
+  return { type: type as PartnerAppType };
+}
+
+async function armFailure(store: Store, body: unknown): Promise<object> {
+  const target = failureTarget(body);
+  const armedApps = await store.armFailure(target);
+  if ('arn' in target && armedApps === 0) {
+    throw new ServiceError('ResourceNotFound', 404, `No app ${target.arn} with a transition that can fail (it does not exist, or is Deleting or Deleted).`);
+  }
+  return 'type' in target ? { armedApps, nextCreateFails: true } : { armedApps };
+}
+
+async function importState(options: AdminOptions, body: unknown): Promise<object> {
+  const snapshot = snapshotFrom(body);
+  await options.store.importState(snapshot);
+  options.wakeReconciler();
+  return {
+    imported: {
+      apps: snapshot.apps.length,
+      idempotencyRecords: snapshot.idempotency.length,
+      usedTokens: snapshot.usedTokens.length,
+      failingCreates: snapshot.failingCreates.length,
+    },
+  };
+}
+
+function adminRoutes(options: AdminOptions): Record<string, Record<string, Route>> {
+  const { store, config } = options;
   const configuredDelays: TransitionDelays = { createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs };
-
-  function authenticate(header: string | undefined): void {
-    const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
-    if (presented === undefined) throw unauthorized();
-    if (!constantTimeEqual(presented, options.token)) throw forbidden();
-  }
-
-  function setDelays(body: unknown): object {
-    if (!isObject(body)) throw validationError('The body must be a JSON object of delays.');
-    const { types, ...defaults } = body;
-    const delays = checkedDelays(defaults, '');
-    if (types !== undefined && !isObject(types)) throw validationError('types must be an object of app type → delays.');
-    const typeDelays = Object.entries(types ?? {}).map(([type, given]) => {
-      if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`types.${type} is not an app type; the types are ${APP_TYPES.join(', ')}.`);
-      if (!isObject(given)) throw validationError(`types.${type} must be an object of delays.`);
-      return [type, checkedDelays(given, `types.${type}.`)] as const;
-    });
-    // Checked in full before any is applied, so a bad request changes nothing.
-    Object.assign(config, delays);
-    for (const [type, given] of typeDelays) config.typeDelays = { ...config.typeDelays, [type]: { ...config.typeDelays?.[type], ...given } };
-    return delaysOf(config);
-  }
-
-  async function armFailure(body: unknown): Promise<object> {
-    const given = (body ?? {}) as Record<string, unknown>;
-    const keys = typeof body === 'object' && body !== null ? Object.keys(given) : [];
-    if (keys.length !== 1 || (keys[0] !== 'arn' && keys[0] !== 'type') || typeof given[keys[0]] !== 'string') {
-      throw validationError('The body must be {"arn": "<app ARN>"} or {"type": "<app type>"}.');
-    }
-    let target: FailureTarget;
-    if (keys[0] === 'type') {
-      const type = given.type as string;
-      if (!(APP_TYPES as readonly string[]).includes(type)) throw validationError(`type must be one of ${APP_TYPES.join(', ')}.`);
-      target = { type: type as PartnerAppType };
-    } else {
-      target = { arn: given.arn as string };
-    }
-    const armedApps = await store.armFailure(target);
-    if ('arn' in target && armedApps === 0) {
-      throw new ServiceError('ResourceNotFound', 404, `No app ${target.arn} with a transition that can fail (it does not exist, or is Deleting or Deleted).`);
-    }
-    return 'type' in target ? { armedApps, nextCreateFails: true } : { armedApps };
-  }
-
-  const routes: Record<string, Record<string, Route>> = {
+  return {
     '/admin/reset': {
       POST: {
         audited: 'AdminReset',
@@ -144,7 +155,7 @@ export function createAdminApi(options: AdminOptions) {
     },
     '/admin/lifecycle': {
       GET: { handle: async () => delaysOf(config) },
-      PUT: { audited: 'AdminSetLifecycleDelays', handle: async (body) => setDelays(body) },
+      PUT: { audited: 'AdminSetLifecycleDelays', handle: async (body) => setDelays(config, body) },
     },
     '/admin/failures': {
       POST: {
@@ -153,54 +164,49 @@ export function createAdminApi(options: AdminOptions) {
           const { arn, type } = (body ?? {}) as Record<string, unknown>;
           return typeof arn === 'string' ? arn : typeof type === 'string' ? `type:${type}` : undefined;
         },
-        handle: armFailure,
+        handle: (body) => armFailure(store, body),
       },
     },
     '/admin/state': {
       GET: { handle: async () => stateDocument(await store.exportState(), Date.now()) },
-      PUT: {
-        audited: 'AdminImportState',
-        async handle(body) {
-          const snapshot = snapshotFrom(body);
-          await store.importState(snapshot);
-          options.wakeReconciler();
-          return {
-            imported: {
-              apps: snapshot.apps.length,
-              idempotencyRecords: snapshot.idempotency.length,
-              usedTokens: snapshot.usedTokens.length,
-              failingCreates: snapshot.failingCreates.length,
-            },
-          };
-        },
-      },
+      PUT: { audited: 'AdminImportState', handle: (body) => importState(options, body) },
     },
   };
+}
 
-  /** Answers a request under ADMIN_PATH; throws ServiceError (or anything unexpected) for the server to write. */
-  return async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
-    const method = req.method ?? 'GET';
-    const route = routes[path]?.[method];
-    let principal: string | undefined;
-    let target = path;
-    const auditRecord = (operation: string, outcome: string): AuditRecord => ({ time: Date.now(), principal, operation, target, requestId, outcome });
-    let result: object;
-    try {
-      authenticate(req.headers.authorization);
-      principal = ADMIN_PRINCIPAL;
-      if (!route) throw routes[path] ? wrongMethod(path, Object.keys(routes[path]!)) : noRoute(method, path);
-      const body = parseJsonBody(await readBody(req, ADMIN_MAX_BODY_BYTES));
-      target = route.targetOf?.(body) ?? path;
-      result = await route.handle(body);
-    } catch (error) {
-      if (route?.audited) await audit.append(auditRecord(route.audited, error instanceof ServiceError ? error.code : 'InternalFailure'));
-      if (error instanceof ServiceError && error.statusCode === 401) {
-        writeError(res, requestId, error, { 'WWW-Authenticate': 'Bearer realm="partnerplane-admin"' });
-        return;
+/** The admin API as a surface of the server: everything under /admin. */
+export function createAdminApi(options: AdminOptions): Mount {
+  const routes = adminRoutes(options);
+
+  function authenticate(header: string | undefined): void {
+    const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+    if (presented === undefined) throw unauthorized();
+    if (!constantTimeEqual(presented, options.token)) throw forbidden();
+  }
+
+  return {
+    name: 'admin',
+    prefix: ADMIN_PATH,
+    async handle(req, res, requestId, path) {
+      const method = req.method ?? 'GET';
+      const route = routes[path]?.[method];
+      let principal: string | undefined;
+      let target = path;
+      const auditRecord = (operation: string, outcome: string): AuditRecord => ({ time: Date.now(), principal, operation, target, requestId, outcome });
+      let result: object;
+      try {
+        authenticate(req.headers.authorization);
+        principal = ADMIN_PRINCIPAL;
+        if (!route) throw routes[path] ? wrongMethod(path, Object.keys(routes[path]!)) : noRoute(method, path);
+        const body = parseJsonBody(await readBody(req, ADMIN_MAX_BODY_BYTES));
+        target = route.targetOf?.(body) ?? path;
+        result = await route.handle(body);
+      } catch (error) {
+        if (route?.audited) await options.audit.append(auditRecord(route.audited, error instanceof ServiceError ? error.code : 'InternalFailure'));
+        throw error;
       }
-      throw error;
-    }
-    if (route.audited) await audit.append(auditRecord(route.audited, AUDIT_SUCCESS));
-    writeJson(res, requestId, 200, JSON.stringify(result), { 'Content-Type': 'application/json' });
+      if (route.audited) await options.audit.append(auditRecord(route.audited, AUDIT_SUCCESS));
+      writeJson(res, requestId, 200, JSON.stringify(result), { 'Content-Type': 'application/json' });
+    },
   };
 }

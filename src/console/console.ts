@@ -9,12 +9,15 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessKey } from '../auth/credentials.js';
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
+import type { Invoke } from '../api/invoke.js';
 import type { Logger } from '../logger.js';
 import type { Caller } from '../operations/context.js';
 import { parseJsonBody } from '../protocol/awsJson.js';
 import { readBody } from '../protocol/body.js';
 import { ServiceError } from '../protocol/errors.js';
+import type { Mount } from '../protocol/mounts.js';
 import { writeResult } from '../protocol/serialize.js';
+import type { PublicUrls } from '../publicUrls.js';
 import type { SafeHtml } from './html.js';
 import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
 import { constantTimeEqual } from '../sealed.js';
@@ -26,21 +29,19 @@ export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey
 
 export interface ConsoleDependencies {
   /** The API pipeline after authentication: validation, authorization, the operation. */
-  invoke(operation: string, input: unknown, caller: Caller, requestId: string): Promise<object>;
+  invoke: Invoke;
   lookupCredential(accessKeyId: string): ConsoleCredential | undefined;
   /** Signs session cookies; the same for every replica. */
   sessionKey: string;
-  /** Cookies marked Secure: the console is reached over https. */
-  secureCookies(): boolean;
+  /** Cookies are marked Secure when the console is reached over https. */
+  urls: PublicUrls;
   maxBodyBytes: number;
   logger: Logger;
   /** Only the documented local pair `test`/`test` is accepted (no credentials file). */
   localKey: boolean;
 }
 
-export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
-
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 
 /** The operations the page calls; anything else is not the console's business. */
 const CONSOLE_OPERATIONS = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'CreatePartnerAppPresignedUrl']);
@@ -98,12 +99,13 @@ function assertSameOrigin(req: IncomingMessage): void {
   if (host !== req.headers.host) throw forbidden('Console requests must come from the console itself.');
 }
 
-export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
+/** The console as a surface of the server: everything under /console. */
+export function createConsole(deps: ConsoleDependencies): Mount {
   const signer = new SessionSigner(deps.sessionKey);
   const throttle = new SignInThrottle(deps.sessionKey);
-  const cookie = (value: string, maxAgeSeconds: number) => sessionCookie(value, { secure: deps.secureCookies(), maxAgeSeconds });
+  const cookie = (value: string, maxAgeSeconds: number) => sessionCookie(value, { secure: deps.urls.secure, maxAgeSeconds });
   const deviceCookie = (accessKeyId: string) =>
-    sessionCookie(throttle.deviceCookieValue(accessKeyId), { secure: deps.secureCookies(), maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH });
+    sessionCookie(throttle.deviceCookieValue(accessKeyId), { secure: deps.urls.secure, maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH });
 
   /**
    * The check of every API request: the key exists, the secret is its secret and, for temporary
@@ -200,7 +202,7 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
     writeResult(res, requestId, await deps.invoke(operation, input, callerFor(credential, regionOf(url)), requestId));
   }
 
-  return async (req, res, requestId) => {
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -231,6 +233,20 @@ export function createConsole(deps: ConsoleDependencies): ConsoleHandler {
       return callOperation(req, res, requestId, url, path.slice(`${CONSOLE_PATH}/api/`.length));
     }
     throw notFound(path);
+  }
+
+  return { name: 'console', prefix: CONSOLE_PATH, handle: serve };
+}
+
+/** GET / leads to the console: a person who opens the server's address in a browser is looking for it. */
+export function consoleLanding(): Mount {
+  return {
+    name: 'landing',
+    methods: ['GET', 'HEAD'],
+    paths: new Set(['/']),
+    handle: (_req, res, requestId) => {
+      res.writeHead(302, { Location: CONSOLE_PATH, 'x-amzn-RequestId': requestId }).end();
+    },
   };
 }
 

@@ -19,8 +19,9 @@ import type { Config } from '../config.js';
 import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import { verifyToken, type GatewayIdentity } from '../domain/presignedUrl.js';
 import type { Logger } from '../logger.js';
-import { ClientAbort, readBody, writeRefusal } from '../protocol/body.js';
+import { readBody } from '../protocol/body.js';
 import { accessDenied, ServiceError } from '../protocol/errors.js';
+import type { Mount } from '../protocol/mounts.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
 import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
@@ -50,14 +51,8 @@ const GATEWAY_PATH = /^\/gateway\/(app-[A-Z0-9]{12})(\/.*)?$/;
 
 /** A request the gateway does not let through; `title` heads the HTML page. */
 export class GatewayRefusal extends ServiceError {
-  constructor(
-    code: string,
-    statusCode: number,
-    readonly title: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(code, statusCode, message);
+  constructor(code: string, statusCode: number, title: string, message: string, headers?: Record<string, string>) {
+    super(code, statusCode, message, { title, headers });
   }
 }
 
@@ -98,12 +93,21 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {}
 
-  /** Serves one request whose path starts with /gateway/. Never throws. */
-  handle(req: IncomingMessage, res: ServerResponse, requestId: string): void {
-    res.setHeader('x-amzn-RequestId', requestId);
-    const signed = isSigned(req.headers);
-    this.route(req, res, requestId, signed).catch((error: unknown) => this.refuse(res, requestId, signed, error));
-  }
+  /** The gateway as a surface of the server: everything under /gateway/. */
+  readonly mount: Mount = {
+    name: 'gateway',
+    prefix: '/gateway/',
+    handle: (req, res, requestId) => {
+      res.setHeader('x-amzn-RequestId', requestId);
+      return this.route(req, res, requestId, isSigned(req.headers));
+    },
+    renderError: (res, requestId, refusal, headers) => {
+      this.options.logger.info({ requestId, code: refusal.code, status: refusal.statusCode }, 'gateway refused a request');
+      if (isSigned(res.req.headers)) writeError(res, requestId, refusal, headers);
+      else writeHtml(res, refusal.statusCode, errorPage(refusal.title ?? refusal.code, refusal.message, requestId), headers);
+    },
+    unexpectedError: () => new GatewayRefusal('InternalFailure', 500, 'Something went wrong', 'The gateway failed unexpectedly; the request id below is in the server log.'),
+  };
 
   close(): void {
     this.proxy.close();
@@ -291,25 +295,6 @@ export class Gateway {
     this.options.logger.warn({ requestId, app: app.arn, err: failure.error }, 'app backend failed');
     const [status, title] = failure.kind === 'timeout' ? [504, 'App did not answer'] : [502, 'App unreachable'];
     writeHtml(res, status, errorPage(title, `The backend of partner app ${app.name} (${app.type}) could not be reached. Try again later.`, requestId));
-  }
-
-  private refuse(res: ServerResponse, requestId: string, signed: boolean, error: unknown): void {
-    if (error instanceof ClientAbort) return this.options.clientAborted(res.req, requestId);
-    if (!(error instanceof ServiceError)) {
-      this.options.logger.error({ err: error, requestId }, 'gateway request failed unexpectedly');
-      error = new GatewayRefusal('InternalFailure', 500, 'Something went wrong', 'The gateway failed unexpectedly; the request id below is in the server log.');
-    }
-    const refusal = error as ServiceError;
-    this.options.logger.info({ requestId, code: refusal.code, status: refusal.statusCode }, 'gateway refused a request');
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    writeRefusal(res.req, (connection) => {
-      const headers = { ...(refusal instanceof GatewayRefusal ? refusal.headers : {}), ...connection };
-      if (signed) writeError(res, requestId, refusal, headers);
-      else writeHtml(res, refusal.statusCode, errorPage(refusal instanceof GatewayRefusal ? refusal.title : refusal.code, refusal.message, requestId), headers);
-    });
   }
 }
 

@@ -1,5 +1,6 @@
 /** GET /health, /ready and /metrics: what load balancers, orchestrators and Prometheus ask. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Mount } from '../protocol/mounts.js';
 import { writeJson } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
@@ -10,7 +11,6 @@ const READY_TIMEOUT_MS = 2000;
 
 const JSON_HEADERS = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' };
 
-export const OPERATIONS_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -20,12 +20,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function operationsEndpoints(store: Store, metrics: Metrics, logger: Logger) {
+export function operationsEndpoints(store: Store, metrics: Metrics, logger: Logger): Mount {
   const json = (res: ServerResponse, requestId: string, status: number, body: object) =>
     writeJson(res, requestId, status, JSON.stringify(body), JSON_HEADERS);
 
-  /** Answers one of OPERATIONS_PATHS (the path without its query). */
-  return async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string, path: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       writeJson(res, requestId, 405, JSON.stringify({ message: `${path} accepts GET only` }), { ...JSON_HEADERS, Allow: 'GET, HEAD' });
       return;
@@ -51,5 +50,7 @@ export function operationsEndpoints(store: Store, metrics: Metrics, logger: Logg
         return;
       }
     }
-  };
+  }
+
+  return { name: 'operations', paths: new Set(['/health', '/ready', '/metrics']), handle: serve };
 }

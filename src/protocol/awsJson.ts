@@ -1,15 +1,14 @@
 /** The AWS JSON 1.1 request side: which operation (X-Amz-Target), and the body as JSON. */
 import { serializationError, unknownOperation } from './errors.js';
 
-const TARGET_PREFIX = 'sagemaker.';
-
-/** Maps `SageMaker.<Operation>` (any case) to the operation's canonical name. */
-export function operationResolver(names: readonly string[]): (target: string | undefined) => string {
+/** Maps `<service>.<Operation>` (any case, e.g. `SageMaker.DescribePartnerApp`) to the operation's canonical name. */
+export function operationResolver(service: string, names: readonly string[]): (target: string | undefined) => string {
+  const prefix = `${service.toLowerCase()}.`;
   const byLowerCase = new Map(names.map((name) => [name.toLowerCase(), name]));
   return (target) => {
-    if (!target) throw unknownOperation('Missing X-Amz-Target header: expected SageMaker.<Operation>.');
+    if (!target) throw unknownOperation(`Missing X-Amz-Target header: expected ${service}.<Operation>.`);
     const lower = target.toLowerCase();
-    const name = lower.startsWith(TARGET_PREFIX) ? byLowerCase.get(lower.slice(TARGET_PREFIX.length)) : undefined;
+    const name = lower.startsWith(prefix) ? byLowerCase.get(lower.slice(prefix.length)) : undefined;
     if (!name) throw unknownOperation(`Unknown operation ${target}.`);
     return name;
   };

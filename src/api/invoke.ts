@@ -1,0 +1,84 @@
+/**
+ * The operations as one callable: invoke(operation, input, caller) runs the pipeline once the
+ * caller is known (IAM authorization → validation against the model → the operation), for every
+ * front that reaches the operations: the API (pipeline.ts), the console, and any other protocol.
+ * A mutating call is answered only once its audit record is stored: with its change, in the same
+ * transaction, or here when it changed nothing.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { PublicUrls } from '../publicUrls.js';
+import { assertAllowed, requestedResource, type Credentials } from '../auth/credentials.js';
+import { AUDITED_OPERATIONS } from '../observability/audit.js';
+import { auditRecordOf, errorCodeOf, type RequestObserver } from '../observability/requests.js';
+import type { CallAudit, Caller, OperationContext } from '../operations/context.js';
+import { operations } from '../operations/index.js';
+import type { Store } from '../store/store.js';
+import { compileValidators } from '../validation/check.js';
+import { model } from '../validation/shapes.js';
+
+/** Runs an operation for a caller already authenticated; rejects with the error to answer with. */
+export type Invoke = (operation: string, input: unknown, caller: Caller, requestId: string) => Promise<object>;
+
+export interface InvokerOptions {
+  store: Store;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  urls: PublicUrls;
+  credentials: Credentials;
+  /** Signs presigned-URL tokens; shared by every replica. */
+  gatewaySecret: string;
+  observer: RequestObserver;
+  /** Tells the reconciler a transition falls due at this time. */
+  scheduleTransition(dueAt: number): void;
+}
+
+/** The registry's operations and the model's must be the same: an operation without a model has no validator. */
+export function assertSameOperations(registry: readonly string[], modelled: readonly string[]): void {
+  const onlyIn = (names: readonly string[], other: readonly string[]) => names.filter((name) => !other.includes(name));
+  const unmodelled = onlyIn(registry, modelled);
+  const unimplemented = onlyIn(modelled, registry);
+  if (unmodelled.length > 0 || unimplemented.length > 0) {
+    throw new Error(`the operation registry and the model name different operations: only in the registry [${unmodelled.join(', ')}], only in the model [${unimplemented.join(', ')}]`);
+  }
+}
+
+export function createInvoker(options: InvokerOptions): Invoke {
+  assertSameOperations(Object.keys(operations), Object.keys(model.operations));
+  const validators = compileValidators(model);
+  const { observer } = options;
+
+  async function execute(operation: string, body: unknown, caller: Caller, requestId: string, audit?: CallAudit): Promise<object> {
+    assertAllowed(options.credentials, caller, `sagemaker:${operation}`, () => requestedResource(body, caller));
+    const input = validators.get(operation)!(body);
+    const { store, config, logger, clock, urls, gatewaySecret, scheduleTransition } = options;
+    const context: OperationContext = { caller, store, config, logger, requestId, clock, urls, gatewaySecret, scheduleTransition, audit };
+    return operations[operation]!(input as never, context);
+  }
+
+  async function invokeAudited(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {
+    const call = { operation, caller, input: body, requestId };
+    let storedWithChange = false;
+    const audit: CallAudit = {
+      record: (target) => auditRecordOf(call, undefined, target),
+      stored: () => {
+        storedWithChange = true;
+      },
+    };
+    let output: object;
+    try {
+      output = await execute(operation, body, caller, requestId, audit);
+    } catch (error) {
+      await observer.audited(call, errorCodeOf(error));
+      throw error;
+    }
+    if (!storedWithChange) await observer.audited(call, undefined, output);
+    return output;
+  }
+
+  // A read goes straight to execute(): one promise fewer to settle on the hot path.
+  return (operation, body, caller, requestId) =>
+    AUDITED_OPERATIONS.has(operation) ? invokeAudited(operation, body, caller, requestId) : execute(operation, body, caller, requestId);
+}
