@@ -20,7 +20,7 @@ import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
 import { AUDIT_SUCCESS, type AuditLog } from '../observability/audit.js';
 import { parseJsonBody } from '../protocol/awsJson.js';
 import { readBody } from '../protocol/body.js';
-import { ServiceError, validationError } from '../protocol/errors.js';
+import { adminForbidden, adminNoRoute, adminUnauthorized, adminWrongMethod, resourceNotFound, ServiceError, validationError } from '../protocol/errors.js';
 import type { Mount } from '../protocol/mounts.js';
 import { writeJson } from '../protocol/serialize.js';
 import type { AuditRecord, FailureTarget, Store } from '../store/store.js';
@@ -44,14 +44,6 @@ export interface AdminOptions {
   /** Tells the reconciler that imported apps may have transitions due. */
   wakeReconciler(): void;
 }
-
-const unauthorized = () =>
-  new ServiceError('UnauthorizedException', 401, 'The admin API needs an Authorization: Bearer <admin token> header.', {
-    headers: { 'WWW-Authenticate': 'Bearer realm="partnerplane-admin"' },
-  });
-const forbidden = () => new ServiceError('AccessDeniedException', 403, 'The admin token is not valid.');
-const noRoute = (method: string, path: string) => new ServiceError('NotFoundException', 404, `No admin route for ${method} ${path}.`);
-const wrongMethod = (path: string, allowed: string[]) => new ServiceError('MethodNotAllowedException', 405, `${path} accepts ${allowed.join(', ')}.`);
 
 interface Route {
   /** The audit log's operation name; absent for reads, which are not audited. */
@@ -119,7 +111,7 @@ async function armFailure(store: Store, body: unknown): Promise<object> {
   const target = failureTarget(body);
   const armedApps = await store.armFailure(target);
   if ('arn' in target && armedApps === 0) {
-    throw new ServiceError('ResourceNotFound', 404, `No app ${target.arn} with a transition that can fail (it does not exist, or is Deleting or Deleted).`);
+    throw resourceNotFound(`No app ${target.arn} with a transition that can fail (it does not exist, or is Deleting or Deleted).`);
   }
   return 'type' in target ? { armedApps, nextCreateFails: true } : { armedApps };
 }
@@ -180,8 +172,8 @@ export function createAdminApi(options: AdminOptions): Mount {
 
   function authenticate(header: string | undefined): void {
     const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
-    if (presented === undefined) throw unauthorized();
-    if (!constantTimeEqual(presented, options.token)) throw forbidden();
+    if (presented === undefined) throw adminUnauthorized();
+    if (!constantTimeEqual(presented, options.token)) throw adminForbidden();
   }
 
   return {
@@ -197,7 +189,7 @@ export function createAdminApi(options: AdminOptions): Mount {
       try {
         authenticate(req.headers.authorization);
         principal = ADMIN_PRINCIPAL;
-        if (!route) throw routes[path] ? wrongMethod(path, Object.keys(routes[path]!)) : noRoute(method, path);
+        if (!route) throw routes[path] ? adminWrongMethod(path, Object.keys(routes[path]!)) : adminNoRoute(method, path);
         const body = parseJsonBody(await readBody(req, ADMIN_MAX_BODY_BYTES));
         target = route.targetOf?.(body) ?? path;
         result = await route.handle(body);

@@ -12,11 +12,11 @@ import type { PublicUrls } from '../publicUrls.js';
 import { assertAllowed, requestedResource, type Credentials } from '../auth/credentials.js';
 import { AUDITED_OPERATIONS } from '../observability/audit.js';
 import { auditRecordOf, errorCodeOf, type RequestObserver } from '../observability/requests.js';
-import type { CallAudit, Caller, OperationContext } from '../operations/context.js';
+import type { CallAudit, Caller, OperationContext, OperationHandler } from '../operations/context.js';
 import { operations } from '../operations/index.js';
 import type { Store } from '../store/store.js';
 import { compileValidators } from '../validation/check.js';
-import { model } from '../validation/shapes.js';
+import { model } from '../protocol/shapes.js';
 
 /** Runs an operation for a caller already authenticated; rejects with the error to answer with. */
 export type Invoke = (operation: string, input: unknown, caller: Caller, requestId: string) => Promise<object>;
@@ -45,6 +45,9 @@ export function assertSameOperations(registry: readonly string[], modelled: read
   }
 }
 
+/** The operations by name, for a call whose input the model check has accepted. */
+const registry: Readonly<Record<string, OperationHandler>> = operations;
+
 export function createInvoker(options: InvokerOptions): Invoke {
   assertSameOperations(Object.keys(operations), Object.keys(model.operations));
   const validators = compileValidators(model);
@@ -55,7 +58,7 @@ export function createInvoker(options: InvokerOptions): Invoke {
     const input = validators.get(operation)!(body);
     const { store, config, logger, clock, urls, gatewaySecret, scheduleTransition } = options;
     const context: OperationContext = { caller, store, config, logger, requestId, clock, urls, gatewaySecret, scheduleTransition, audit };
-    return operations[operation]!(input as never, context);
+    return registry[operation]!(input as never, context);
   }
 
   async function invokeAudited(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {

@@ -32,7 +32,7 @@ import { Hash } from '@smithy/hash-node';
 import { ALGORITHM_IDENTIFIER, createScope, getSigningKey, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import type { Caller } from '../operations/context.js';
-import { ServiceError } from '../protocol/errors.js';
+import { incompleteSignature, invalidSignature, missingAuthenticationToken, unrecognizedClient } from '../protocol/errors.js';
 import { headersOf, headerValue, type HeaderMap } from '../protocol/headers.js';
 import type { AccessKey, Credentials } from './credentials.js';
 import { HmacSha256Key } from './hmac.js';
@@ -62,12 +62,8 @@ const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-const missingAuthenticationToken = () => new ServiceError('MissingAuthenticationTokenException', 400, 'Missing Authentication Token');
-const incompleteSignature = (message: string) => new ServiceError('IncompleteSignatureException', 400, message);
-const invalidSignature = (message: string) => new ServiceError('InvalidSignatureException', 400, message);
 const headersNotSigned = (names: readonly string[]) =>
   invalidSignature(`There were headers present in the request which were not signed: ${[...names].sort().join(', ')}`);
-const unrecognizedClient = () => new ServiceError('UnrecognizedClientException', 400, 'The security token included in the request is invalid.');
 
 const ISO_BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const AUTHORIZATION_SEPARATORS = /[, ]/;

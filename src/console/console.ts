@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import type { Caller } from '../operations/context.js';
 import { parseJsonBody } from '../protocol/awsJson.js';
 import { readBody } from '../protocol/body.js';
-import { ServiceError } from '../protocol/errors.js';
+import { consoleBadRegion, consoleForbidden, consoleNotFound, consoleNotSignedIn, ServiceError } from '../protocol/errors.js';
 import type { Mount } from '../protocol/mounts.js';
 import { writeResult } from '../protocol/serialize.js';
 import type { PublicUrls } from '../publicUrls.js';
@@ -65,10 +65,6 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'same-origin',
 };
 
-const notSignedIn = () => new ServiceError('NotSignedIn', 401, 'The console session has ended; sign in again.');
-const forbidden = (message: string) => new ServiceError('InvalidConsoleRequest', 403, message);
-const notFound = (path: string) => new ServiceError('NotFound', 404, `No console page at ${path}.`);
-
 function send(res: ServerResponse, requestId: string, status: number, body: string | Buffer, headers: Record<string, string | string[]>): void {
   res.writeHead(status, { 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId, ...SECURITY_HEADERS, ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : body);
@@ -79,7 +75,7 @@ const sendHtml = (res: ServerResponse, requestId: string, status: number, page: 
 
 function regionOf(url: URL): string {
   const region = url.searchParams.get('region') ?? DEFAULT_REGION;
-  if (!REGION.test(region)) throw new ServiceError('InvalidConsoleRequest', 400, 'The region parameter is not a region name such as us-east-1.');
+  if (!REGION.test(region)) throw consoleBadRegion();
   return region;
 }
 
@@ -96,7 +92,7 @@ function assertSameOrigin(req: IncomingMessage): void {
   } catch {
     host = undefined;
   }
-  if (host !== req.headers.host) throw forbidden('Console requests must come from the console itself.');
+  if (host !== req.headers.host) throw consoleForbidden('Console requests must come from the console itself.');
 }
 
 /** The console as a surface of the server: everything under /console. */
@@ -130,11 +126,11 @@ export function createConsole(deps: ConsoleDependencies): Mount {
 
   function requireSession(req: IncomingMessage, options: { mutating: boolean }) {
     const signedIn = sessionOf(req);
-    if (!signedIn) throw notSignedIn();
+    if (!signedIn) throw consoleNotSignedIn();
     if (options.mutating) {
       assertSameOrigin(req);
       if (!signer.csrfMatches(signedIn.session, req.headers['x-csrf-token'] as string | undefined)) {
-        throw forbidden('The request is missing the console page\'s CSRF token; reload the page.');
+        throw consoleForbidden('The request is missing the console page\'s CSRF token; reload the page.');
       }
     }
     return signedIn;
@@ -196,7 +192,7 @@ export function createConsole(deps: ConsoleDependencies): Mount {
   }
 
   async function callOperation(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, operation: string): Promise<void> {
-    if (!CONSOLE_OPERATIONS.has(operation)) throw notFound(url.pathname);
+    if (!CONSOLE_OPERATIONS.has(operation)) throw consoleNotFound(url.pathname);
     const { credential } = requireSession(req, { mutating: true });
     const input = parseJsonBody(await readBody(req, deps.maxBodyBytes));
     writeResult(res, requestId, await deps.invoke(operation, input, callerFor(credential, regionOf(url)), requestId));
@@ -221,7 +217,7 @@ export function createConsole(deps: ConsoleDependencies): Mount {
     }
     if (method === 'GET' && path.startsWith(`${CONSOLE_PATH}/static/`)) {
       const file = STATIC_FILES[path.slice(`${CONSOLE_PATH}/static/`.length)];
-      if (!file) throw notFound(path);
+      if (!file) throw consoleNotFound(path);
       return send(res, requestId, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
     }
     if (method === 'POST' && path === SIGN_IN_PATH) return signIn(req, res, requestId);
@@ -232,7 +228,7 @@ export function createConsole(deps: ConsoleDependencies): Mount {
     if (method === 'POST' && path.startsWith(`${CONSOLE_PATH}/api/`)) {
       return callOperation(req, res, requestId, url, path.slice(`${CONSOLE_PATH}/api/`.length));
     }
-    throw notFound(path);
+    throw consoleNotFound(path);
   }
 
   return { name: 'console', prefix: CONSOLE_PATH, handle: serve };

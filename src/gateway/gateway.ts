@@ -8,8 +8,8 @@
  *   (`X-Amz-Target: SageMaker.CallPartnerAppApi`, `X-SageMaker-Partner-App-Server-Arn`, the app's
  *   own credentials moved to `X-Amz-Partner-App-Authorization`).
  * The backend is the built-in app page, or the real upstream configured for the app's type.
- * Whatever stops a request becomes a GatewayRefusal: an HTML page for browsers, an AWS JSON error
- * for signed requests.
+ * Whatever stops a request is a ServiceError of the gateway's (protocol/errors.ts): an HTML page
+ * under its title for browsers, an AWS JSON error for signed requests.
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { assertAllowed, type Credentials } from '../auth/credentials.js';
@@ -20,7 +20,18 @@ import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import { verifyToken, type GatewayIdentity } from '../domain/presignedUrl.js';
 import type { Logger } from '../logger.js';
 import { readBody } from '../protocol/body.js';
-import { accessDenied, ServiceError } from '../protocol/errors.js';
+import {
+  accessDenied,
+  gatewayAppFailed,
+  gatewayAppGone,
+  gatewayAppNotFound,
+  gatewayAppUnavailable,
+  gatewayDenied,
+  gatewayFailure,
+  gatewayNoSuchPath,
+  gatewayNotAnAppRequest,
+  gatewayWrongApp,
+} from '../protocol/errors.js';
 import type { Mount } from '../protocol/mounts.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
@@ -48,15 +59,6 @@ const APP_AUTHORIZATION_HEADER = 'x-amz-partner-app-authorization';
 const SIGV4_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'x-amz-target', APP_AUTHORIZATION_HEADER];
 
 const GATEWAY_PATH = /^\/gateway\/(app-[A-Z0-9]{12})(\/.*)?$/;
-
-/** A request the gateway does not let through; `title` heads the HTML page. */
-export class GatewayRefusal extends ServiceError {
-  constructor(code: string, statusCode: number, title: string, message: string, headers?: Record<string, string>) {
-    super(code, statusCode, message, { title, headers });
-  }
-}
-
-const denied = (title: string, message: string, headers?: Record<string, string>) => new GatewayRefusal('AccessDeniedException', 403, title, message, headers);
 
 export interface GatewayOptions {
   store: Store;
@@ -106,7 +108,7 @@ export class Gateway {
       if (isSigned(res.req.headers)) writeError(res, requestId, refusal, headers);
       else writeHtml(res, refusal.statusCode, errorPage(refusal.title ?? refusal.code, refusal.message, requestId), headers);
     },
-    unexpectedError: () => new GatewayRefusal('InternalFailure', 500, 'Something went wrong', 'The gateway failed unexpectedly; the request id below is in the server log.'),
+    unexpectedError: gatewayFailure,
   };
 
   close(): void {
@@ -116,7 +118,7 @@ export class Gateway {
   private async route(req: IncomingMessage, res: ServerResponse, requestId: string, signed: boolean): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     const match = GATEWAY_PATH.exec(url.pathname);
-    if (!match) throw new GatewayRefusal('ResourceNotFound', 404, 'No such app', 'Gateway addresses look like /gateway/<app-id>/.');
+    if (!match) throw gatewayNoSuchPath();
     const appId = match[1]!;
     const appPath = match[2] ?? '/';
 
@@ -145,18 +147,18 @@ export class Gateway {
   private async openPresignedUrl(res: ServerResponse, appId: string, text: string, landing: string): Promise<void> {
     const token = verifyToken(this.options.secret, text);
     if (!token) {
-      throw denied('This link is not valid', 'The sign-in link was altered or was not issued by this server. Create a new presigned URL with CreatePartnerAppPresignedUrl.');
+      throw gatewayDenied('This link is not valid', 'The sign-in link was altered or was not issued by this server. Create a new presigned URL with CreatePartnerAppPresignedUrl.');
     }
     if (parseAppArn(token.arn)?.appId !== appId) {
-      throw denied('This link is for a different app', `The sign-in link opens ${token.arn}, not app ${appId}.`);
+      throw gatewayDenied('This link is for a different app', `The sign-in link opens ${token.arn}, not app ${appId}.`);
     }
     if (this.options.clock.now() >= token.expiresAt) {
-      throw denied('This link has expired', `The sign-in link was valid until ${new Date(token.expiresAt).toISOString()}. Presigned URLs are valid for ExpiresInSeconds (5 to 300 seconds) after they are created; create a new one.`);
+      throw gatewayDenied('This link has expired', `The sign-in link was valid until ${new Date(token.expiresAt).toISOString()}. Presigned URLs are valid for ExpiresInSeconds (5 to 300 seconds) after they are created; create a new one.`);
     }
     // Checked before the token is spent, so a link opened while the app is still starting works once it is up.
     const app = await this.availableApp(token.arn);
     if (!(await this.options.store.consumeOnce(token.id, token.expiresAt))) {
-      throw denied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
+      throw gatewayDenied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
     }
     const session: GatewaySession = { arn: app.arn, principal: token.principal, sessionName: token.sessionName, expiresAt: this.options.clock.now() + token.sessionSeconds * 1000 };
     res.writeHead(302, {
@@ -177,15 +179,15 @@ export class Gateway {
   private async admitSession(req: IncomingMessage, appId: string): Promise<Admission> {
     const value = cookieValues(req.headers.cookie).get(SESSION_COOKIE);
     const signIn = 'Open a presigned URL from CreatePartnerAppPresignedUrl to sign in.';
-    if (value === undefined) throw denied('Sign-in required', `There is no session for app ${appId}. ${signIn}`);
+    if (value === undefined) throw gatewayDenied('Sign-in required', `There is no session for app ${appId}. ${signIn}`);
     const clearCookie = { 'Set-Cookie': this.sessionCookie(appId, '', 0) };
     const session = verifySession(this.options.secret, value);
-    if (!session) throw denied('Session not valid', `The session cookie was altered or was not issued by this server. ${signIn}`, clearCookie);
+    if (!session) throw gatewayDenied('Session not valid', `The session cookie was altered or was not issued by this server. ${signIn}`, clearCookie);
     if (parseAppArn(session.arn)?.appId !== appId) {
-      throw denied('Session is for a different app', `The session belongs to ${session.arn}, not app ${appId}. ${signIn}`);
+      throw gatewayDenied('Session is for a different app', `The session belongs to ${session.arn}, not app ${appId}. ${signIn}`);
     }
     if (this.options.clock.now() >= session.expiresAt) {
-      throw denied('Session expired', `The session ended at ${new Date(session.expiresAt).toISOString()}. ${signIn}`, clearCookie);
+      throw gatewayDenied('Session expired', `The session ended at ${new Date(session.expiresAt).toISOString()}. ${signIn}`, clearCookie);
     }
     return { app: await this.availableApp(session.arn), who: session, via: 'session' };
   }
@@ -197,16 +199,11 @@ export class Gateway {
     const target = req.headers['x-amz-target'];
     const arn = req.headers[APP_SERVER_ARN_HEADER];
     if (target !== CALL_PARTNER_APP_API || typeof arn !== 'string') {
-      throw new GatewayRefusal(
-        'ValidationException',
-        400,
-        'Not a partner app request',
-        `Signed gateway requests carry X-Amz-Target: ${CALL_PARTNER_APP_API} and X-SageMaker-Partner-App-Server-Arn.`,
-      );
+      throw gatewayNotAnAppRequest(`Signed gateway requests carry X-Amz-Target: ${CALL_PARTNER_APP_API} and X-SageMaker-Partner-App-Server-Arn.`);
     }
     const parts = parseAppArn(arn);
     if (parts?.appId !== appId) {
-      throw new GatewayRefusal('ValidationException', 400, 'Wrong app', `X-SageMaker-Partner-App-Server-Arn ${arn} does not name app ${appId}, which this URL serves.`);
+      throw gatewayWrongApp(`X-SageMaker-Partner-App-Server-Arn ${arn} does not name app ${appId}, which this URL serves.`);
     }
     assertAllowed(this.options.credentials, caller, CALL_PARTNER_APP_API_ACTION, () => arn);
     // Another account's or region's app is refused without saying whether it exists.
@@ -221,29 +218,27 @@ export class Gateway {
   /** The app if it exists and is Available; otherwise a refusal saying what state it is in. */
   private async availableApp(arn: string): Promise<PartnerApp> {
     const app = await this.options.store.getApp(arn);
-    const retryLater = { 'Retry-After': '5' };
     switch (app?.status) {
       case 'Available':
         return app;
       case undefined:
-        throw new GatewayRefusal('ResourceNotFound', 404, 'App not found', `Partner app ${arn} does not exist.`);
+        throw gatewayAppNotFound(arn);
       case 'Creating':
-        throw new GatewayRefusal('ServiceUnavailable', 503, 'App is starting', `Partner app ${app.name} is still being created. Try again in a moment.`, retryLater);
+        throw gatewayAppUnavailable('App is starting', `Partner app ${app.name} is still being created. Try again in a moment.`);
       case 'Updating':
-        throw new GatewayRefusal('ServiceUnavailable', 503, 'App is updating', `Partner app ${app.name} is being updated. Try again in a moment.`, retryLater);
+        throw gatewayAppUnavailable('App is updating', `Partner app ${app.name} is being updated. Try again in a moment.`);
       case 'Deleting':
       case 'Deleted':
-        throw new GatewayRefusal('ResourceNotFound', 410, 'App deleted', `Partner app ${app.name} is ${app.status === 'Deleting' ? 'being deleted' : 'deleted'}.`);
+        throw gatewayAppGone(`Partner app ${app.name} is ${app.status === 'Deleting' ? 'being deleted' : 'deleted'}.`);
       case 'Failed':
       case 'UpdateFailed':
-        throw new GatewayRefusal(
-          'ConflictException',
-          409,
+        throw gatewayAppFailed(
           app.status === 'Failed' ? 'App failed to start' : 'App update failed',
           `Partner app ${app.name} is in status ${app.status}${app.error ? `: ${app.error.reason}` : ''}.`,
         );
     }
   }
+
 
   private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
     const { app, who, via } = admission;

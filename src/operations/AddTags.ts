@@ -1,10 +1,9 @@
-import type { AddTagsInput } from '@aws-sdk/client-sagemaker';
 import type { Tag } from '../domain/partnerApp.js';
 import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing, tooManyTags } from './common.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 /** Adds tags, overwriting the value of a key the resource already has. */
-export async function AddTags(input: Validated<AddTagsInput, 'ResourceArn' | 'Tags'>, context: OperationContext): Promise<object> {
+export async function AddTags(input: Input<'AddTags'>, context: OperationContext): Promise<Output<'AddTags'>> {
   assertOwnedArn(context, input.ResourceArn);
   const outcome = await context.store.addTags(input.ResourceArn, input.Tags as Tag[], MAX_TAGS_PER_RESOURCE, context.audit?.record(input.ResourceArn));
   if (outcome === 'not-found') throw resourceMissing(input.ResourceArn);

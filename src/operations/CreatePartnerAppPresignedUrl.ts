@@ -1,14 +1,13 @@
-import type { CreatePartnerAppPresignedUrlRequest } from '@aws-sdk/client-sagemaker';
 import { parseAppArn } from '../domain/partnerApp.js';
 import { signToken } from '../domain/presignedUrl.js';
 import { findOwnedApp } from './common.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 /** The partner-app pages document no defaults; these are CreatePresignedDomainUrl's. */
 const DEFAULT_EXPIRES_IN_SECONDS = 300;
 const DEFAULT_SESSION_SECONDS = 43200;
 
-export async function CreatePartnerAppPresignedUrl(input: Validated<CreatePartnerAppPresignedUrlRequest, 'Arn'>, context: OperationContext): Promise<object> {
+export async function CreatePartnerAppPresignedUrl(input: Input<'CreatePartnerAppPresignedUrl'>, context: OperationContext): Promise<Output<'CreatePartnerAppPresignedUrl'>> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
   const token = signToken(context.gatewaySecret, {
     arn: app.arn,

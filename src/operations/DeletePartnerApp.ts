@@ -1,12 +1,12 @@
-import type { DeletePartnerAppRequest } from '@aws-sdk/client-sagemaker';
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
-import { ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE, transitionResult } from './common.js';
+import { ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
+import { writeTransition } from './write.js';
 
 const DELETABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'Failed', 'UpdateFailed'];
 
-export async function DeletePartnerApp(input: Validated<DeletePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
+export async function DeletePartnerApp(input: Input<'DeletePartnerApp'>, context: OperationContext): Promise<Output<'DeletePartnerApp'>> {
   const tokens = ClientTokenScope.of(context, 'DeletePartnerApp', input);
   const prior = await tokens?.priorAnswer();
   if (prior) return prior;
@@ -14,21 +14,8 @@ export async function DeletePartnerApp(input: Validated<DeletePartnerAppRequest,
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
   const now = context.clock.now();
   const dueAt = now + transitionDelayMs(context.config, app.type, 'deleteDelayMs');
-  const response = { Arn: app.arn };
-  const outcome = await context.store.startTransition({
-    arn: app.arn,
-    from: DELETABLE_FROM,
-    to: 'Deleting',
-    dueAt,
-    lastModifiedTime: now,
-    failTransition: false,
-    maxTags: MAX_TAGS_PER_RESOURCE,
-    idempotency: tokens?.record(response),
-    audit: context.audit?.record(app.arn),
-  });
-  if (outcome.outcome === 'done') {
-    context.audit?.stored();
-    context.scheduleTransition(dueAt);
-  }
-  return transitionResult(outcome, app.arn, 'deleted', tokens, response);
+  const write = { app, dueAt, answer: { Arn: app.arn }, tokens, action: 'deleted' };
+  return writeTransition(context, write, (records) =>
+    context.store.startTransition({ arn: app.arn, from: DELETABLE_FROM, to: 'Deleting', dueAt, lastModifiedTime: now, failTransition: false, maxTags: MAX_TAGS_PER_RESOURCE, ...records }),
+  );
 }

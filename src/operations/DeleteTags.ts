@@ -1,9 +1,8 @@
-import type { DeleteTagsInput } from '@aws-sdk/client-sagemaker';
 import { assertOwnedArn, resourceMissing } from './common.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 /** Keys the resource does not have are ignored, as elsewhere in AWS. */
-export async function DeleteTags(input: Validated<DeleteTagsInput, 'ResourceArn' | 'TagKeys'>, context: OperationContext): Promise<object> {
+export async function DeleteTags(input: Input<'DeleteTags'>, context: OperationContext): Promise<Output<'DeleteTags'>> {
   assertOwnedArn(context, input.ResourceArn);
   const outcome = await context.store.deleteTags(input.ResourceArn, input.TagKeys, context.audit?.record(input.ResourceArn));
   if (outcome === 'not-found') throw resourceMissing(input.ResourceArn);

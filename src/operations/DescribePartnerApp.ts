@@ -1,10 +1,9 @@
-import type { DescribePartnerAppRequest } from '@aws-sdk/client-sagemaker';
 import { deepFreeze } from '../domain/deepFreeze.js';
 import type { PartnerApp } from '../domain/partnerApp.js';
 import { availableUpgrade, versionInfo } from '../domain/versions.js';
 import { epochSeconds } from '../protocol/serialize.js';
 import { findOwnedApp } from './common.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 /**
  * The answers already given for apps the store hands out frozen (the same object to every reader
@@ -13,9 +12,11 @@ import type { OperationContext, Validated } from './context.js';
  * serialising the answer anew was a tenth of a Describe's CPU. An entry lives as long as its app
  * object is held (by the SQLite store's AppCache).
  */
-const sharedAnswers = { plain: new WeakMap<PartnerApp, object>(), withUpgrade: new WeakMap<PartnerApp, object>() };
+type Answer = Output<'DescribePartnerApp'>;
 
-export async function DescribePartnerApp(input: Validated<DescribePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
+const sharedAnswers = { plain: new WeakMap<PartnerApp, Answer>(), withUpgrade: new WeakMap<PartnerApp, Answer>() };
+
+export async function DescribePartnerApp(input: Input<'DescribePartnerApp'>, context: OperationContext): Promise<Answer> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: true });
   const withUpgrade = input.IncludeAvailableUpgrade === true;
   if (!Object.isFrozen(app)) return answerFor(app, withUpgrade);
@@ -25,7 +26,7 @@ export async function DescribePartnerApp(input: Validated<DescribePartnerAppRequ
   return answer;
 }
 
-function answerFor(app: PartnerApp, withUpgrade: boolean): object {
+function answerFor(app: PartnerApp, withUpgrade: boolean): Answer {
   const { settings } = app;
   const eolTime = versionInfo(app.type, app.version)?.eolTime;
   const upgrade = withUpgrade ? availableUpgrade(app.type, app.version) : undefined;

@@ -1,7 +1,6 @@
-import type { ListPartnerAppsRequest } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../protocol/errors.js';
 import { epochSeconds } from '../protocol/serialize.js';
-import type { OperationContext } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 const DEFAULT_MAX_RESULTS = 10;
 
@@ -18,7 +17,7 @@ function decodeToken(token: string): number {
   throw validationError('The NextToken is not valid. Pass the NextToken value returned by the previous ListPartnerApps call.');
 }
 
-export async function ListPartnerApps(input: ListPartnerAppsRequest, context: OperationContext): Promise<object> {
+export async function ListPartnerApps(input: Input<'ListPartnerApps'>, context: OperationContext): Promise<Output<'ListPartnerApps'>> {
   const before = input.NextToken ? decodeToken(input.NextToken) : undefined;
   const { accountId, region } = context.caller;
   const page = await context.store.listApps(accountId, region, { before, limit: input.MaxResults ?? DEFAULT_MAX_RESULTS });

@@ -1,8 +1,7 @@
-import type { ListTagsInput } from '@aws-sdk/client-sagemaker';
 import { validationError } from '../protocol/errors.js';
-import { model } from '../validation/shapes.js';
+import { model } from '../protocol/shapes.js';
 import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing } from './common.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
 
 /** The token is the last key of the previous page, in base64url so it stays opaque. */
 const encodeToken = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
@@ -21,7 +20,7 @@ function decodeToken(token: string): string {
   return key;
 }
 
-export async function ListTags(input: Validated<ListTagsInput, 'ResourceArn'>, context: OperationContext): Promise<object> {
+export async function ListTags(input: Input<'ListTags'>, context: OperationContext): Promise<Output<'ListTags'>> {
   assertOwnedArn(context, input.ResourceArn);
   const page = await context.store.listTags(input.ResourceArn, {
     after: input.NextToken ? decodeToken(input.NextToken) : undefined,

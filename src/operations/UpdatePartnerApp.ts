@@ -1,14 +1,14 @@
-import type { UpdatePartnerAppRequest } from '@aws-sdk/client-sagemaker';
 import type { AppSettings, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { availableUpgrade } from '../domain/versions.js';
 import { validationError } from '../protocol/errors.js';
-import { checkSettingsRules, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE, transitionResult } from './common.js';
+import { checkSettingsRules, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
-import type { OperationContext, Validated } from './context.js';
+import type { Input, OperationContext, Output } from './context.js';
+import { writeTransition } from './write.js';
 
 const UPDATABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'UpdateFailed'];
 
-export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest, 'Arn'>, context: OperationContext): Promise<object> {
+export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context: OperationContext): Promise<Output<'UpdatePartnerApp'>> {
   const tokens = ClientTokenScope.of(context, 'UpdatePartnerApp', input);
   const prior = await tokens?.priorAnswer();
   if (prior) return prior;
@@ -36,23 +36,19 @@ export async function UpdatePartnerApp(input: Validated<UpdatePartnerAppRequest,
 
   const now = context.clock.now();
   const dueAt = now + transitionDelayMs(context.config, app.type, 'updateDelayMs');
-  const response = { Arn: app.arn };
-  const outcome = await context.store.startTransition({
-    arn: app.arn,
-    from: UPDATABLE_FROM,
-    to: 'Updating',
-    dueAt,
-    lastModifiedTime: now,
-    pendingUpdate: { settings: changes, appVersion: input.AppVersion },
-    failTransition: context.config.failUpdate?.test(app.name) ?? false,
-    tags: input.Tags as Tag[] | undefined,
-    maxTags: MAX_TAGS_PER_RESOURCE,
-    idempotency: tokens?.record(response),
-    audit: context.audit?.record(app.arn),
-  });
-  if (outcome.outcome === 'done') {
-    context.audit?.stored();
-    context.scheduleTransition(dueAt);
-  }
-  return transitionResult(outcome, app.arn, 'updated', tokens, response);
+  const write = { app, dueAt, answer: { Arn: app.arn }, tokens, action: 'updated' };
+  return writeTransition(context, write, (records) =>
+    context.store.startTransition({
+      arn: app.arn,
+      from: UPDATABLE_FROM,
+      to: 'Updating',
+      dueAt,
+      lastModifiedTime: now,
+      pendingUpdate: { settings: changes, appVersion: input.AppVersion },
+      failTransition: context.config.failUpdate?.test(app.name) ?? false,
+      tags: input.Tags as Tag[] | undefined,
+      maxTags: MAX_TAGS_PER_RESOURCE,
+      ...records,
+    }),
+  );
 }

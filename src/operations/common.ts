@@ -2,8 +2,8 @@
 import { hash } from 'node:crypto';
 import { parseAppArn, type AppSettings, type PartnerApp } from '../domain/partnerApp.js';
 import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
-import type { IdempotencyRecord, WriteOutcome } from '../store/store.js';
-import type { OperationContext } from './context.js';
+import type { IdempotencyRecord } from '../store/store.js';
+import type { OperationContext, OperationName, Output } from './context.js';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
 
@@ -50,7 +50,7 @@ function canonical(value: unknown): string {
  * the first answer and changes nothing; with a different request it is a ConflictException.
  * Only successful requests are remembered, so a failed one may be retried with its token.
  */
-export class ClientTokenScope {
+export class ClientTokenScope<Answer> {
   private constructor(
     private readonly context: OperationContext,
     private readonly operation: string,
@@ -58,11 +58,11 @@ export class ClientTokenScope {
     private readonly requestHash: string,
   ) {}
 
-  static of(context: OperationContext, operation: string, input: { ClientToken?: string }): ClientTokenScope | undefined {
+  static of<Op extends OperationName>(context: OperationContext, operation: Op, input: { ClientToken?: string }): ClientTokenScope<Output<Op>> | undefined {
     const { ClientToken: token, ...request } = input;
     if (token === undefined) return undefined;
     const requestHash = hash('sha256', canonical(request), 'base64url');
-    return new ClientTokenScope(context, operation, token, requestHash);
+    return new ClientTokenScope<Output<Op>>(context, operation, token, requestHash);
   }
 
   private get key() {
@@ -71,19 +71,19 @@ export class ClientTokenScope {
   }
 
   /** The first answer if this token was used before. */
-  async priorAnswer(): Promise<object | undefined> {
+  async priorAnswer(): Promise<Answer | undefined> {
     const record = await this.context.store.findIdempotency(this.key);
     return record && this.replay(record);
   }
 
-  replay(record: IdempotencyRecord): object {
+  replay(record: IdempotencyRecord): Answer {
     if (record.requestHash !== this.requestHash) {
       throw conflict(`ClientToken ${this.token} was already used for a different ${this.operation} request.`);
     }
-    return JSON.parse(record.response) as object;
+    return JSON.parse(record.response) as Answer;
   }
 
-  record(response: object): IdempotencyRecord {
+  record(response: Answer): IdempotencyRecord {
     // Added to the fresh key object rather than spread into another: a spread of it took 2.7 µs, this 0.4 µs.
     return Object.assign(this.key, { requestHash: this.requestHash, response: JSON.stringify(response), createdAt: this.context.clock.now() });
   }
@@ -91,24 +91,6 @@ export class ClientTokenScope {
 
 export const tooManyTags = (arn: string) =>
   validationError(`Resource ${arn} would have more than ${MAX_TAGS_PER_RESOURCE} tags; remove some with DeleteTags first.`);
-
-/** Turns a store outcome of Update or Delete into the answer, or the AWS error. */
-export function transitionResult(outcome: WriteOutcome, arn: string, action: string, tokens: ClientTokenScope | undefined, response: object): object {
-  switch (outcome.outcome) {
-    case 'done':
-      return response;
-    case 'replay':
-      return tokens!.replay(outcome.record);
-    case 'not-found':
-      throw appNotFound(arn);
-    case 'wrong-state':
-      throw conflict(`Partner app ${arn} is in status ${outcome.status} and cannot be ${action} now.`);
-    case 'too-many-tags':
-      throw tooManyTags(arn);
-    default:
-      throw new Error(`unexpected store outcome ${outcome.outcome}`);
-  }
-}
 
 const globToRegex = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\=,@-]/g, '\\$&').replace(/\*/g, '.*')}$`);
 

@@ -1,6 +1,27 @@
+import type {
+  AddTagsInput,
+  AddTagsOutput,
+  CreatePartnerAppPresignedUrlRequest,
+  CreatePartnerAppPresignedUrlResponse,
+  CreatePartnerAppRequest,
+  CreatePartnerAppResponse,
+  DeletePartnerAppRequest,
+  DeletePartnerAppResponse,
+  DeleteTagsInput,
+  DeleteTagsOutput,
+  DescribePartnerAppRequest,
+  DescribePartnerAppResponse,
+  ListPartnerAppsRequest,
+  ListPartnerAppsResponse,
+  ListTagsInput,
+  ListTagsOutput,
+  UpdatePartnerAppRequest,
+  UpdatePartnerAppResponse,
+} from '@aws-sdk/client-sagemaker';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { model } from '../protocol/shapes.js';
 import type { PublicUrls } from '../publicUrls.js';
 import type { AuditRecord, Store } from '../store/store.js';
 
@@ -47,14 +68,43 @@ export interface CallAudit {
   stored(): void;
 }
 
-/**
- * An operation takes its own validated input type; the registry holds them all under this type,
- * which only the server calls, with input the model check has already accepted.
- */
-export type OperationHandler = (input: never, context: OperationContext) => Promise<object>;
+/** Each operation's request and response types in the SDK, under the names the model gives them. */
+interface SdkShapes {
+  CreatePartnerApp: [CreatePartnerAppRequest, CreatePartnerAppResponse];
+  DescribePartnerApp: [DescribePartnerAppRequest, DescribePartnerAppResponse];
+  ListPartnerApps: [ListPartnerAppsRequest, ListPartnerAppsResponse];
+  UpdatePartnerApp: [UpdatePartnerAppRequest, UpdatePartnerAppResponse];
+  DeletePartnerApp: [DeletePartnerAppRequest, DeletePartnerAppResponse];
+  CreatePartnerAppPresignedUrl: [CreatePartnerAppPresignedUrlRequest, CreatePartnerAppPresignedUrlResponse];
+  AddTags: [AddTagsInput, AddTagsOutput];
+  ListTags: [ListTagsInput, ListTagsOutput];
+  DeleteTags: [DeleteTagsInput, DeleteTagsOutput];
+}
+
+type ModelOperations = typeof model.operations;
+export type OperationName = keyof ModelOperations & keyof SdkShapes;
+
+/** The members the model requires of an operation's input. */
+type RequiredMembers<Op extends OperationName> = (typeof model.shapes)[ModelOperations[Op]['input']] extends { readonly required: readonly (infer Member)[] }
+  ? Member
+  : never;
+
+/** An SDK type as AWS JSON 1.1 carries it: timestamps as epoch seconds. */
+export type OnTheWire<T> = T extends Date ? number : T extends readonly (infer Item)[] ? OnTheWire<Item>[] : T extends object ? { [K in keyof T]: OnTheWire<T[K]> } : T;
 
 /**
- * An SDK request type once the model check has passed: the listed required members are present.
- * (The SDK types every member as possibly undefined.)
+ * An operation's input once the model check has passed: the SDK's request type with the members
+ * the model requires present (the SDK types every member as possibly undefined).
  */
-export type Validated<T, Required extends keyof T> = T & { [K in Required]-?: NonNullable<T[K]> };
+export type Input<Op extends OperationName> = SdkShapes[Op][0] & { [K in RequiredMembers<Op> & keyof SdkShapes[Op][0]]-?: NonNullable<SdkShapes[Op][0][K]> };
+
+/** An operation's answer: the SDK's response type, on the wire. */
+export type Output<Op extends OperationName> = OnTheWire<SdkShapes[Op][1]>;
+
+export type Operation<Op extends OperationName> = (input: Input<Op>, context: OperationContext) => Promise<Output<Op>>;
+
+/**
+ * The registry holds every operation under this type, which only api/invoke.ts calls, with input
+ * the model check has already accepted.
+ */
+export type OperationHandler = (input: never, context: OperationContext) => Promise<object>;

@@ -5,15 +5,12 @@
  * is written (writeRefusal).
  */
 import type { IncomingMessage } from 'node:http';
-import { ServiceError } from './errors.js';
+import { bodyTooLarge } from './errors.js';
 
 /** How much of a refused body is read and thrown away before the connection is closed instead. */
 export const DISCARD_LIMIT_BYTES = 8 * 1024 * 1024;
 
 const CLOSE = Object.freeze({ Connection: 'close' });
-
-export const bodyTooLarge = (limit: number) =>
-  new ServiceError('RequestEntityTooLargeException', 413, `Request body is larger than the limit of ${limit} bytes.`);
 
 /** The client closed its connection before its request was complete: nobody is left to answer. */
 export class ClientAbort extends Error {

@@ -1,12 +1,12 @@
 /**
- * One checker for every operation, driven by the model in shapes.ts, worded the way AWS's JSON
- * front end words it (see shared/spec/VALIDATION_WORDING.md):
+ * One checker for every operation, driven by the model in protocol/shapes.ts, worded the way
+ * AWS's JSON front end words it (see shared/spec/VALIDATION_WORDING.md):
  *   1. types first: the first mismatch is a SerializationException;
  *   2. then every constraint, in model order, collected (at most 10) into one ValidationException.
  * Inputs are compiled once into a tree of nodes so the hot path does no model lookups.
  */
 import { serializationError, validationError } from '../protocol/errors.js';
-import type { Model, ShapeDef } from './model.js';
+import type { Model, ShapeDef } from '../protocol/model.js';
 
 interface Member {
   readonly name: string;

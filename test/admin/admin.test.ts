@@ -215,7 +215,7 @@ test('a forced failure fails the next transition of an app, or of every app of a
   assert.equal(await waitFor(client, nextCreate.Arn!, 'Available', 'Failed'), 'Available');
 
   const missing = await admin('POST', '/admin/failures', { arn: nextCreate.Arn!.replace(/app-\w+$/, 'app-ZZZZZZZZZZZZ') });
-  assert.equal(missing.status, 404);
+  assert.equal(missing.status, 400);
   assert.equal(missing.json.__type, 'ResourceNotFound');
   for (const body of [{}, { arn: settled.Arn, type: 'comet' }, { type: 'nope' }, { arn: 7 }]) {
     assert.equal((await admin('POST', '/admin/failures', body)).status, 400, JSON.stringify(body));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertSameOperations } from '../../src/api/invoke.js';
 import { operations } from '../../src/operations/index.js';
-import { model } from '../../src/validation/shapes.js';
+import { model } from '../../src/protocol/shapes.js';
 
 test('the operation registry and the model name the same operations', () => {
   assert.doesNotThrow(() => assertSameOperations(Object.keys(operations), Object.keys(model.operations)));

@@ -18,8 +18,8 @@ import {
   UpdatePartnerAppCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { model } from '../../src/validation/shapes.js';
-import type { ShapeDef } from '../../src/validation/model.js';
+import { model } from '../../src/protocol/shapes.js';
+import type { ShapeDef } from '../../src/protocol/model.js';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
 import { rejectsWith, ROLE_ARN, validationMessage } from '../operations/support.js';
 
