@@ -13,12 +13,15 @@
 import pg from 'pg';
 import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import type { Logger } from '../logger.js';
-import { assertOrdered, type Migration } from './migrations/migration.js';
+import { historyTable, pendingMigrations, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
-import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './postgresRetention.js';
+import { AUDIT_TYPES, POSTGRES_STATEMENTS } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appStateToRow, appToRow, summaryFromRow, type AppRow, type SummaryRow } from './rows.js';
+import { appFromRow, appStateToRow, appToRow, summaryFromRow, tagColumns, type AppRow, type SummaryRow } from './rows.js';
+import type { StatementName } from './statements.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
@@ -62,73 +65,10 @@ const rollback = <T>(outcome: T): never => {
   throw new Rollback(outcome);
 };
 
-const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
-const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
-const APP_STATE_COLUMN_COUNT = APP_STATE_COLUMNS.split(',').length;
-const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
-const IDEMPOTENCY_COLUMNS = 'account_id, region, operation, token, request_hash, response, created_at';
-
-/** Named statements are parsed once per connection. */
-const SQL = {
-  getApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1`,
-  lockApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 FOR UPDATE`,
-  lockLiveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted' FOR UPDATE",
-  liveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted'",
-  insertApp: `INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMN_COUNT)})`,
-  saveApp: `UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMN_COUNT)}) WHERE arn = $${APP_STATE_COLUMN_COUNT + 1}`,
-  forgetApp: 'DELETE FROM apps WHERE arn = $1',
-  // Takes one unit of quota if the account is below $2, creating its row on first use; no row back
-  // means the quota is full.
-  takeQuota: `INSERT INTO account_usage AS usage (account_id, live_apps) SELECT $1, 1 WHERE $2 > 0
-              ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $2
-              RETURNING live_apps`,
-  liveApps: 'SELECT live_apps FROM account_usage WHERE account_id = $1',
-  releaseQuota: 'UPDATE account_usage SET live_apps = live_apps - $2 WHERE account_id = $1',
-  listFirst: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 ORDER BY seq DESC LIMIT $3',
-  listBefore: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
-  findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE account_id = $1 AND region = $2 AND operation = $3 AND token = $4`,
-  claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-  upsertTags: `INSERT INTO tags (arn, key, value) SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t(key, value)
-               ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
-  countTagsAfterMerge: 'SELECT count(*) AS total FROM (SELECT key FROM tags WHERE arn = $1 UNION SELECT unnest($2::text[]) COLLATE "C") AS keys',
-  listTags: 'SELECT key, value FROM tags WHERE arn = $1 AND key > $2 ORDER BY key LIMIT $3',
-  deleteTags: 'DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])',
-  deleteAllTags: 'DELETE FROM tags WHERE arn = $1',
-  claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-  nextDue: 'SELECT min(due_at) AS due FROM apps WHERE due_at IS NOT NULL',
-  purgeIdempotency: 'DELETE FROM idempotency WHERE created_at < $1',
-  purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',
-  useToken: 'INSERT INTO used_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-  getSecret: 'SELECT value FROM shared_secrets WHERE name = $1',
-  insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-  ping: 'SELECT 1',
-  countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
-  // One statement for the whole batch: the records are appended together or not at all.
-  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${AUDIT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
-  listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,
-  listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = $1 AND time >= $2 ORDER BY time DESC, seq DESC LIMIT $3`,
-  armApp: "UPDATE apps SET fail_transition = 1 WHERE arn = $1 AND status NOT IN ('Deleting', 'Deleted')",
-  armType: "UPDATE apps SET fail_transition = 1 WHERE type = $1 AND status NOT IN ('Deleting', 'Deleted')",
-  armCreate: 'INSERT INTO failing_creates (type) VALUES ($1) ON CONFLICT DO NOTHING',
-  consumeFailingCreate: 'DELETE FROM failing_creates WHERE type = $1',
-  allApps: `SELECT ${APP_COLUMNS} FROM apps ORDER BY seq`,
-  allTags: 'SELECT arn, key, value FROM tags ORDER BY arn, key',
-  allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
-  allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
-  allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
-  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates',
-  recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
-} as const;
-
-function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, statement: keyof typeof SQL, values: unknown[]): Promise<pg.QueryResult<R>> {
-  return db.query<R>({ name: statement, text: SQL[statement], values });
+function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, statement: StatementName, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statement, text: POSTGRES_STATEMENTS[statement], values });
 }
 
-/** The last value given for each key wins, as if the tags were applied one by one. */
-function tagColumns(tags: Tag[]): [string[], string[]] {
-  const byKey = new Map(tags.map((tag) => [tag.Key, tag.Value]));
-  return [[...byKey.keys()], [...byKey.values()]];
-}
 
 /** Serialises migration runs of every process on the same schema, whichever starts first. */
 const MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('partnerplane migrations ' || current_schema()))";
@@ -140,19 +80,15 @@ const MIGRATION_UNLOCK = "SELECT pg_advisory_unlock(hashtext('partnerplane migra
  * nothing left to do). Returns the versions applied.
  */
 export async function migratePostgres(pool: pg.Pool, migrations: readonly Migration[] = postgresMigrations): Promise<number[]> {
-  assertOrdered(migrations);
   const client = await pool.connect();
   try {
     await client.query(MIGRATION_LOCK);
     try {
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+      await client.query(historyTable('BIGINT'));
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const newest = Math.max(0, ...rows.map((row) => row.version));
-      if (newest > migrations.length) {
-        throw new Error(`the database has schema version ${newest}, newer than this partnerplane knows (${migrations.length})`);
-      }
+      const pending = pendingMigrations(migrations, rows.map((row) => row.version));
       const applied: number[] = [];
-      for (const migration of migrations.slice(newest)) {
+      for (const migration of pending) {
         await client.query('BEGIN');
         try {
           await client.query(migration.sql);
@@ -347,13 +283,12 @@ export class PostgresStore implements Store {
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
+    const limit = rowsForPage(page.limit);
     const { rows } =
       page.before === undefined
-        ? await run<SummaryRow>(this.pool, 'listFirst', [accountId, region, page.limit + 1])
-        : await run<SummaryRow>(this.pool, 'listBefore', [accountId, region, page.before, page.limit + 1]);
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
+        ? await run<SummaryRow>(this.pool, 'listFirst', [accountId, region, limit])
+        : await run<SummaryRow>(this.pool, 'listBefore', [accountId, region, page.before, limit]);
+    return pageOf(rows, page.limit, summaryFromRow, (row) => row.seq);
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
@@ -367,10 +302,8 @@ export class PostgresStore implements Store {
 
   async listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined> {
     if ((await run(this.pool, 'liveApp', [arn])).rowCount === 0) return undefined;
-    const { rows } = await run<{ key: string; value: string }>(this.pool, 'listTags', [arn, page.after ?? '', page.limit + 1]);
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
+    const { rows } = await run<{ key: string; value: string }>(this.pool, 'listTags', [arn, page.after ?? '', rowsForPage(page.limit)]);
+    return pageOf(rows, page.limit, (row) => ({ Key: row.key, Value: row.value }), (row) => row.key);
   }
 
   deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'> {

@@ -1,5 +1,5 @@
 /** The apps table's row shape, shared by every store so both map the domain the same way. */
-import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType } from '../domain/partnerApp.js';
+import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, Tag } from '../domain/partnerApp.js';
 
 export interface AppRow {
   arn: string;
@@ -96,3 +96,12 @@ export const summaryFromRow = (row: SummaryRow): PartnerAppSummary => ({
   status: row.status as PartnerAppStatus,
   creationTime: Number(row.creation_time),
 });
+
+/**
+ * Tags as a column of keys and one of values. The last value given for a key wins, as if the tags
+ * were applied one by one.
+ */
+export function tagColumns(tags: Tag[]): [string[], string[]] {
+  const byKey = new Map(tags.map((tag) => [tag.Key, tag.Value]));
+  return [[...byKey.keys()], [...byKey.values()]];
+}

@@ -16,12 +16,15 @@ import { AppCache } from './appCache.js';
 import { Checkpointer } from './checkpointer.js';
 import { GroupCommit } from './groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
-import { assertOrdered, type Migration } from './migrations/migration.js';
+import { historyTable, pendingMigrations, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
-import { AUDIT_COLUMNS, auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
+import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './sqliteRetention.js';
-import { snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { APP_COLUMNS, APP_STATE_COLUMNS, appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, type SummaryRow } from './rows.js';
+import { ROWS_AS_ARRAYS, SINGLE_VALUES, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS } from './sqliteStatements.js';
+import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
+import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
+import type { StatementName } from './statements.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
@@ -46,16 +49,14 @@ export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string)
   return path.join(dataDir, 'partnerplane.sqlite');
 }
 
-/** Applies the migrations this database lacks; returns the versions applied. */
+/** Applies the migrations this database lacks (migrations/migration.ts); returns the versions applied. */
 function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
-  assertOrdered(migrations);
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  db.exec(historyTable('INTEGER'));
+  const pending = pendingMigrations(migrations, db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  const newlyApplied: number[] = [];
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
-  for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
+  const newlyApplied: number[] = [];
+  for (const migration of pending) {
     // Checked again under the write lock: another process may have applied it meanwhile.
     const ran = db.transaction(() => {
       if (isApplied.get(migration.version)) return false;
@@ -64,10 +65,6 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): numbe
       return true;
     }).immediate();
     if (ran) newlyApplied.push(migration.version);
-  }
-  const newest = Math.max(0, ...applied);
-  if (newest > migrations.length) {
-    throw new Error(`the database has schema version ${newest}, newer than this partnerplane knows (${migrations.length})`);
   }
   return newlyApplied;
 }
@@ -183,9 +180,23 @@ interface SqliteStoreParts {
   appCache?: AppCache;
 }
 
+/** Every statement but forgetAll (several statements, run with exec), prepared once. */
+type Prepared = Record<Exclude<StatementName, 'forgetAll'>, Database.Statement>;
+
+function prepareStatements(db: Database.Database): Prepared {
+  const prepared: Partial<Record<StatementName, Database.Statement>> = {};
+  for (const [name, sql] of Object.entries(SQLITE_STATEMENTS) as [StatementName, string][]) {
+    if (name !== 'forgetAll') prepared[name] = db.prepare(sql);
+  }
+  for (const name of ROWS_AS_ARRAYS) prepared[name]!.raw();
+  for (const name of SINGLE_VALUES) prepared[name]!.pluck();
+  return prepared as Prepared;
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly statements;
+  private readonly statements: Prepared;
+  private readonly nameTaken: Database.Statement;
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
   private readonly checkpointer: Checkpointer | undefined;
@@ -210,64 +221,8 @@ export class SqliteStore implements Store {
           else process.emitWarning(`${failure}: ${error.message}`);
         });
     this.writes = new GroupCommit(db, this.wal);
-    const prepare = (sql: string) => db.prepare(sql);
-    // A LIMIT as an expression, not a bare parameter: SQLite's planner reads the value bound to a
-    // bare `LIMIT ?`, so binding the next value re-prepares the statement (~14 µs each time: every
-    // List page and every round of the reconciler). The plans do not depend on it.
-    const LIMIT = 'LIMIT CAST(? AS INTEGER)';
-    const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
-    this.statements = {
-      // Rows as arrays (raw), made into objects in JS: better-sqlite3 builds a row object by looking
-      // up each column's name, which cost a third of a page of ListPartnerApps.
-      getApp: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE arn = ?`).raw(),
-      insertApp: prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMNS)})`),
-      saveApp: prepare(`UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMNS)}) WHERE arn = ?`),
-      forgetApp: prepare('DELETE FROM apps WHERE arn = ?'),
-      nameTaken: prepare("SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND status <> 'Deleted'"),
-      // One statement: the account's first app adds its row (if the quota allows one app at all).
-      takeQuota: prepare(
-        'INSERT INTO account_usage (account_id, live_apps) SELECT ?, 1 WHERE ? > 0 ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + 1 WHERE live_apps < ?',
-      ),
-      releaseQuota: prepare('UPDATE account_usage SET live_apps = live_apps - 1 WHERE account_id = ?'),
-      liveApps: prepare('SELECT live_apps FROM account_usage WHERE account_id = ?').pluck(),
-      listFirst: prepare(`SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = ? AND region = ? ORDER BY seq DESC ${LIMIT}`).raw(),
-      listBefore: prepare(
-        `SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = ? AND region = ? AND seq < ? ORDER BY seq DESC ${LIMIT}`,
-      ).raw(),
-      findIdempotency: prepare('SELECT request_hash, response, created_at FROM idempotency WHERE account_id = ? AND region = ? AND operation = ? AND token = ?'),
-      insertIdempotency: prepare(
-        'INSERT INTO idempotency (account_id, region, operation, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      upsertTag: prepare('INSERT INTO tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value'),
-      countTags: prepare('SELECT count(*) FROM tags WHERE arn = ?').pluck(),
-      tagExists: prepare('SELECT 1 FROM tags WHERE arn = ? AND key = ?').pluck(),
-      listTags: prepare(`SELECT key, value FROM tags WHERE arn = ? AND key > ? ORDER BY key ${LIMIT}`),
-      deleteTag: prepare('DELETE FROM tags WHERE arn = ? AND key = ?'),
-      deleteAllTags: prepare('DELETE FROM tags WHERE arn = ?'),
-      liveStatus: prepare("SELECT status FROM apps WHERE arn = ? AND status <> 'Deleted'").pluck(),
-      due: prepare(`SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at ${LIMIT}`).raw(),
-      nextDue: prepare('SELECT min(due_at) FROM apps WHERE due_at IS NOT NULL').pluck(),
-      purgeIdempotency: prepare('DELETE FROM idempotency WHERE created_at < ?'),
-      purgeUsedTokens: prepare('DELETE FROM used_tokens WHERE expires_at < ?'),
-      useToken: prepare('INSERT INTO used_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-      getSecret: prepare('SELECT value FROM shared_secrets WHERE name = ?').pluck(),
-      insertSecret: prepare('INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-      ping: prepare('SELECT 1').pluck(),
-      countByStatus: prepare('SELECT status, count(*) AS count FROM apps GROUP BY status'),
-      appendAudit: prepare(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      listAudit: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= ? ORDER BY time DESC, seq DESC ${LIMIT}`),
-      listAuditOfAccount: prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = ? AND time >= ? ORDER BY time DESC, seq DESC ${LIMIT}`),
-      armApp: prepare("UPDATE apps SET fail_transition = 1 WHERE arn = ? AND status NOT IN ('Deleting', 'Deleted')"),
-      armType: prepare("UPDATE apps SET fail_transition = 1 WHERE type = ? AND status NOT IN ('Deleting', 'Deleted')"),
-      armCreate: prepare('INSERT INTO failing_creates (type) VALUES (?) ON CONFLICT DO NOTHING'),
-      consumeFailingCreate: prepare('DELETE FROM failing_creates WHERE type = ?'),
-      allApps: prepare(`SELECT ${APP_COLUMNS} FROM apps ORDER BY seq`),
-      allTags: prepare('SELECT arn, key, value FROM tags ORDER BY arn, key'),
-      allIdempotency: prepare('SELECT account_id, region, operation, token, request_hash, response, created_at FROM idempotency'),
-      allUsedTokens: prepare('SELECT token_id, expires_at FROM used_tokens'),
-      allFailingCreates: prepare('SELECT type FROM failing_creates ORDER BY type').pluck(),
-      recountUsage: prepare("INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id"),
-    };
+    this.statements = prepareStatements(db);
+    this.nameTaken = db.prepare(SQLITE_ONLY_STATEMENTS.nameTaken);
   }
 
   async sharedSecret(name: string, create: () => string): Promise<string> {
@@ -276,14 +231,14 @@ export class SqliteStore implements Store {
   }
 
   private idempotency(key: IdempotencyKey): IdempotencyRecord | undefined {
-    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as Pick<IdempotencyRow, 'request_hash' | 'response' | 'created_at'> | undefined;
-    return row && { ...key, requestHash: row.request_hash, response: row.response, createdAt: row.created_at };
+    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as IdempotencyRow | undefined;
+    return row && idempotencyFromRow(row);
   }
 
   private remember(record: IdempotencyRecord | undefined): void {
     if (!record) return;
     const { accountId, region, operation, token, requestHash, response, createdAt } = record;
-    this.statements.insertIdempotency.run(accountId, region, operation, token, requestHash, response, createdAt);
+    this.statements.claimIdempotency.run(accountId, region, operation, token, requestHash, response, createdAt);
   }
 
   async findIdempotency(key: IdempotencyKey): Promise<IdempotencyRecord | undefined> {
@@ -291,11 +246,16 @@ export class SqliteStore implements Store {
   }
 
   private mergeTags(arn: string, tags: Tag[], maxTags: number): boolean {
-    // A key given twice in one request is one tag (its last value wins).
-    const added = [...new Set(tags.map((tag) => tag.Key))].filter((key) => !this.statements.tagExists.get(arn, key)).length;
-    if ((this.statements.countTags.get(arn) as number) + added > maxTags) return false;
-    for (const tag of tags) this.statements.upsertTag.run(arn, tag.Key, tag.Value);
+    const [keys, values] = tagColumns(tags).map((column) => JSON.stringify(column));
+    if ((this.statements.countTagsAfterMerge.get(arn, keys) as number) > maxTags) return false;
+    this.statements.upsertTags.run(arn, keys, values);
     return true;
+  }
+
+  private insertTags(arn: string, tags: Tag[]): void {
+    if (tags.length === 0) return;
+    const [keys, values] = tagColumns(tags);
+    this.statements.upsertTags.run(arn, JSON.stringify(keys), JSON.stringify(values));
   }
 
   createApp(request: NewApp): Promise<WriteOutcome> {
@@ -303,13 +263,13 @@ export class SqliteStore implements Store {
       const { app } = request;
       const prior = request.idempotency && this.idempotency(request.idempotency);
       if (prior) return { outcome: 'replay', record: prior };
-      if (this.statements.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
+      if (this.nameTaken.get(app.accountId, app.region, app.name)) return { outcome: 'name-taken' };
       if (this.statements.takeQuota.run(app.accountId, request.maxAppsPerAccount, request.maxAppsPerAccount).changes === 0) {
         return { outcome: 'quota-exceeded', liveApps: (this.statements.liveApps.get(app.accountId) as number | undefined) ?? 0 };
       }
       const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
       this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
-      for (const tag of request.tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+      this.insertTags(app.arn, request.tags);
       this.remember(request.idempotency);
       this.appendAuditRecord(request.audit);
       return { outcome: 'done' };
@@ -320,7 +280,7 @@ export class SqliteStore implements Store {
     return this.writes.run((): WriteOutcome => {
       const prior = request.idempotency && this.idempotency(request.idempotency);
       if (prior) return { outcome: 'replay', record: prior };
-      const values = this.statements.getApp.get(request.arn) as unknown[] | undefined;
+      const values = this.statements.lockApp.get(request.arn) as unknown[] | undefined;
       const row = values && appRowFromValues(values);
       if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
       const app = appFromRow(row);
@@ -358,19 +318,16 @@ export class SqliteStore implements Store {
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
+    const limit = rowsForPage(page.limit);
     const rows = ((
-      page.before === undefined
-        ? this.statements.listFirst.all(accountId, region, page.limit + 1)
-        : this.statements.listBefore.all(accountId, region, page.before, page.limit + 1)
+      page.before === undefined ? this.statements.listFirst.all(accountId, region, limit) : this.statements.listBefore.all(accountId, region, page.before, limit)
     ) as SummaryValues[]).map(summaryRow);
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    return { items: rows.map(summaryFromRow), next: more ? rows[rows.length - 1]!.seq : undefined };
+    return pageOf(rows, page.limit, summaryFromRow, (row) => row.seq);
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
     return this.writes.run((): TagWriteOutcome => {
-      if (!this.statements.liveStatus.get(arn)) return 'not-found';
+      if (!this.statements.lockLiveApp.get(arn)) return 'not-found';
       if (!this.mergeTags(arn, tags, maxTags)) return 'too-many';
       this.appendAuditRecord(audit);
       return 'done';
@@ -378,17 +335,15 @@ export class SqliteStore implements Store {
   }
 
   async listTags(arn: string, page: { after?: string; limit: number }): Promise<Page<Tag, string> | undefined> {
-    if (!this.statements.liveStatus.get(arn)) return undefined;
-    const rows = this.statements.listTags.all(arn, page.after ?? '', page.limit + 1) as { key: string; value: string }[];
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
-    return { items: rows.map((row) => ({ Key: row.key, Value: row.value })), next: more ? rows[rows.length - 1]!.key : undefined };
+    if (!this.statements.liveApp.get(arn)) return undefined;
+    const rows = this.statements.listTags.all(arn, page.after ?? '', rowsForPage(page.limit)) as { key: string; value: string }[];
+    return pageOf(rows, page.limit, (row) => ({ Key: row.key, Value: row.value }), (row) => row.key);
   }
 
   deleteTags(arn: string, keys: string[], audit?: AuditRecord): Promise<'done' | 'not-found'> {
     return this.writes.run((): 'done' | 'not-found' => {
-      if (!this.statements.liveStatus.get(arn)) return 'not-found';
-      for (const key of keys) this.statements.deleteTag.run(arn, key);
+      if (!this.statements.lockLiveApp.get(arn)) return 'not-found';
+      this.statements.deleteTags.run(arn, JSON.stringify(keys));
       this.appendAuditRecord(audit);
       return 'done';
     });
@@ -396,14 +351,14 @@ export class SqliteStore implements Store {
 
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
     return this.writes.run((): number => {
-      const due = (this.statements.due.all(now, limit) as unknown[][]).map(appFromValues);
+      const due = (this.statements.claimDue.all(now, limit) as unknown[][]).map(appFromValues);
       for (const app of due) {
         const next = advance(app);
         if (next.kind === 'forget') {
           this.forget(app.arn);
           continue;
         }
-        if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(app.accountId);
+        if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(1, app.accountId);
         this.save(next.app);
       }
       return due.length;
@@ -468,7 +423,7 @@ export class SqliteStore implements Store {
 
   private forgetAll(): void {
     this.appCache?.clear();
-    this.db.exec('DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;');
+    this.db.exec(SQLITE_STATEMENTS.forgetAll);
   }
 
   reset(): Promise<void> {
@@ -492,7 +447,7 @@ export class SqliteStore implements Store {
       this.forgetAll();
       for (const { app, tags } of snapshot.apps) {
         this.statements.insertApp.run(...appToRow(app));
-        for (const tag of tags) this.statements.upsertTag.run(app.arn, tag.Key, tag.Value);
+        this.insertTags(app.arn, tags);
       }
       for (const record of snapshot.idempotency) this.remember(record);
       for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);

@@ -1,7 +1,8 @@
 /**
  * Migrations on the store under test (SQLite, or PostgreSQL in the PostgreSQL run): several runs
  * at once on an empty database apply each migration exactly once between them, as replicas
- * starting together do; `partnerplane migrate` afterwards has nothing to do.
+ * starting together do; `partnerplane migrate` afterwards has nothing to do; a newer schema is
+ * refused before anything is applied.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,10 +10,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres/index.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
 import { migrateStore } from '../../src/store/index.js';
+import { sqlitePathFrom } from '../../src/store/sqlite.js';
 import { freshDataLocation } from '../helpers/serverProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,4 +54,30 @@ test('`partnerplane migrate` on an empty database applies every migration and sa
   const expected = (data.storeName === 'PostgreSQL' ? postgresMigrations : sqliteMigrations).map((migration) => migration.version);
   const { stdout } = await migrateCommand(data.flags);
   assert.equal(stdout.trim(), `${data.storeName === 'PostgreSQL' ? 'postgres' : 'sqlite'}: applied migrations ${expected.join(', ')}`);
+});
+
+test('a database whose schema is newer than this partnerplane knows is refused before anything is applied', async (t) => {
+  const data = await freshDataLocation();
+  t.after(() => data.remove());
+  const [flag, value] = data.flags as [string, string];
+  const history = [
+    'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from a later partnerplane', 0)",
+  ];
+  let appsTableExists: () => Promise<boolean>;
+  if (data.storeName === 'PostgreSQL') {
+    const client = new pg.Client({ connectionString: value });
+    await client.connect();
+    t.after(() => client.end());
+    for (const sql of history) await client.query(sql);
+    appsTableExists = async () => (await client.query("SELECT to_regclass('apps') AS apps")).rows[0].apps !== null;
+  } else {
+    const db = new Database(sqlitePathFrom(undefined, value));
+    t.after(() => db.close());
+    for (const sql of history) db.exec(sql);
+    appsTableExists = async () => db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'apps'").get() !== undefined;
+  }
+  const config = loadConfig(flag === '--database-url' ? { databaseUrl: value } : { dataDir: value }, {});
+  await assert.rejects(migrateStore(config), /the database has schema version 99, newer than this partnerplane knows \(\d+\)/);
+  assert.equal(await appsTableExists(), false, 'no migration was applied');
 });

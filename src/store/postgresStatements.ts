@@ -1,0 +1,62 @@
+/** The PostgreSQL dialect of the stores' statements (statements.ts). */
+import { AUDIT_COLUMNS } from './auditRows.js';
+import { APP_COLUMNS, APP_STATE_COLUMNS } from './rows.js';
+import { IDEMPOTENCY_COLUMNS, type Statements } from './statements.js';
+
+const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
+const APP_STATE_COLUMN_COUNT = APP_STATE_COLUMNS.split(',').length;
+/** The audit columns' types: a batch of records is appended as one array per column. */
+export const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+
+/** PostgreSQL's SQL for every statement; run as named statements, parsed once per connection. */
+export const POSTGRES_STATEMENTS = {
+  getApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1`,
+  lockApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 FOR UPDATE`,
+  lockLiveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted' FOR UPDATE",
+  liveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted'",
+  insertApp: `INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders(APP_COLUMN_COUNT)})`,
+  saveApp: `UPDATE apps SET (${APP_STATE_COLUMNS}) = (${placeholders(APP_STATE_COLUMN_COUNT)}) WHERE arn = $${APP_STATE_COLUMN_COUNT + 1}`,
+  forgetApp: 'DELETE FROM apps WHERE arn = $1',
+  // Takes one unit of quota if the account is below $2, creating its row on first use; no row back
+  // means the quota is full.
+  takeQuota: `INSERT INTO account_usage AS usage (account_id, live_apps) SELECT $1, 1 WHERE $2 > 0
+              ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $2
+              RETURNING live_apps`,
+  liveApps: 'SELECT live_apps FROM account_usage WHERE account_id = $1',
+  releaseQuota: 'UPDATE account_usage SET live_apps = live_apps - $2 WHERE account_id = $1',
+  listFirst: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 ORDER BY seq DESC LIMIT $3',
+  listBefore: 'SELECT seq, arn, name, type, status, creation_time FROM apps WHERE account_id = $1 AND region = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4',
+  findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE account_id = $1 AND region = $2 AND operation = $3 AND token = $4`,
+  claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+  upsertTags: `INSERT INTO tags (arn, key, value) SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t(key, value)
+               ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
+  countTagsAfterMerge: 'SELECT count(*) AS total FROM (SELECT key FROM tags WHERE arn = $1 UNION SELECT unnest($2::text[]) COLLATE "C") AS keys',
+  listTags: 'SELECT key, value FROM tags WHERE arn = $1 AND key > $2 ORDER BY key LIMIT $3',
+  deleteTags: 'DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])',
+  deleteAllTags: 'DELETE FROM tags WHERE arn = $1',
+  claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  nextDue: 'SELECT min(due_at) AS due FROM apps WHERE due_at IS NOT NULL',
+  purgeIdempotency: 'DELETE FROM idempotency WHERE created_at < $1',
+  purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',
+  useToken: 'INSERT INTO used_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  getSecret: 'SELECT value FROM shared_secrets WHERE name = $1',
+  insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+  ping: 'SELECT 1',
+  countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
+  // One statement for the whole batch: the records are appended together or not at all.
+  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${AUDIT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
+  listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,
+  listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = $1 AND time >= $2 ORDER BY time DESC, seq DESC LIMIT $3`,
+  armApp: "UPDATE apps SET fail_transition = 1 WHERE arn = $1 AND status NOT IN ('Deleting', 'Deleted')",
+  armType: "UPDATE apps SET fail_transition = 1 WHERE type = $1 AND status NOT IN ('Deleting', 'Deleted')",
+  armCreate: 'INSERT INTO failing_creates (type) VALUES ($1) ON CONFLICT DO NOTHING',
+  consumeFailingCreate: 'DELETE FROM failing_creates WHERE type = $1',
+  allApps: `SELECT ${APP_COLUMNS} FROM apps ORDER BY seq`,
+  allTags: 'SELECT arn, key, value FROM tags ORDER BY arn, key',
+  allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
+  allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
+  allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
+  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates',
+  recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
+} as const satisfies Statements;

@@ -1,0 +1,68 @@
+/**
+ * The statements both stores run, by name. Each dialect gives every name its SQL
+ * (sqliteStatements.ts, postgresStatements.ts), so that the two stores stay parallel: how they
+ * write differs (SQLite's group commit, PostgreSQL's row locks, claims and retries), what they ask
+ * the database does not. test/store/statements.test.ts holds both to the same names and tables.
+ */
+export const STATEMENT_NAMES = [
+  // apps
+  'getApp',
+  /** The app, locked for the transaction (SQLite's write transaction locks the whole database). */
+  'lockApp',
+  /** 1 if the app exists and is not Deleted, locked for the transaction. */
+  'lockLiveApp',
+  'liveApp',
+  'insertApp',
+  'saveApp',
+  'forgetApp',
+  'listFirst',
+  'listBefore',
+  // the account quota
+  'takeQuota',
+  'liveApps',
+  'releaseQuota',
+  // client tokens
+  'findIdempotency',
+  /** Inserts the record unless its token has one already. */
+  'claimIdempotency',
+  // tags: keys and values as arrays (JSON text for SQLite)
+  'upsertTags',
+  'countTagsAfterMerge',
+  'listTags',
+  'deleteTags',
+  'deleteAllTags',
+  // the reconciler
+  'claimDue',
+  'nextDue',
+  'purgeIdempotency',
+  'purgeUsedTokens',
+  // single-use tokens, shared secrets, health, metrics
+  'useToken',
+  'getSecret',
+  'insertSecret',
+  'ping',
+  'countByStatus',
+  // the audit log
+  'appendAudit',
+  'listAudit',
+  'listAuditOfAccount',
+  // the admin API
+  'armApp',
+  'armType',
+  'armCreate',
+  'consumeFailingCreate',
+  'allApps',
+  'allTags',
+  'allIdempotency',
+  'allUsedTokens',
+  'allFailingCreates',
+  'forgetAll',
+  'recountUsage',
+] as const;
+
+export type StatementName = (typeof STATEMENT_NAMES)[number];
+
+/** A dialect's SQL for every statement. */
+export type Statements = Readonly<Record<StatementName, string>>;
+
+export const IDEMPOTENCY_COLUMNS = 'account_id, region, operation, token, request_hash, response, created_at';
