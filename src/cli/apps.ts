@@ -62,13 +62,18 @@ const wholeNumber = (text: string): number => {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function parseTag(text: string): { Key: string; Value: string } {
+interface Tag {
+  Key: string;
+  Value: string;
+}
+
+function parseTag(text: string): Tag {
   const equals = text.indexOf('=');
   if (equals <= 0) throw new InvalidArgumentError(`expected Key=Value, got '${text}'.`);
   return { Key: text.slice(0, equals), Value: text.slice(equals + 1) };
 }
 
-const collectTags = (value: string, previous: { Key: string; Value: string }[] = []) => [...previous, parseTag(value)];
+const collectTags = (value: string, previous: Tag[] = []) => [...previous, parseTag(value)];
 
 /** Endpoint: the flag, then the AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL variables, then a local partnerplane. */
 function clientFor(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): SageMakerClient {
@@ -98,7 +103,7 @@ async function resolveArn(client: SageMakerClient, app: string): Promise<string>
   throw new CliError('ResourceNotFound', `No partner app named ${app} in region ${await client.config.region()}.`);
 }
 
-function print(options: GlobalOptions, value: object, asTable: (value: any) => string = record): void {
+function print<T extends object>(options: GlobalOptions, value: T, asTable: (value: T) => string = (shown) => record(shown as Record<string, unknown>)): void {
   console.log(options.output === 'json' ? json(value) : asTable(value));
 }
 
@@ -149,15 +154,23 @@ const addWaitOptions = (command: Command, until: string) =>
     .addOption(new Option('--poll-interval <seconds>', 'time between two checks while waiting').default(2).argParser(positiveNumber))
     .addOption(new Option('--wait-timeout <seconds>', 'give up waiting after this long').default(3600).argParser(positiveNumber));
 
-export function registerAppsCommands(program: Command): void {
-  const apps = program
-    .command('apps')
-    .description('Create, list, describe, update, delete and open Partner AI apps on any endpoint')
-    .option('--endpoint-url <url>', `the API endpoint (env AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL, default ${DEFAULT_ENDPOINT})`)
-    .option('--region <region>', 'the region (env AWS_REGION or AWS_DEFAULT_REGION, else the profile\'s)')
-    .option('--profile <name>', 'a profile of the shared AWS config and credentials files (env AWS_PROFILE)')
-    .addOption(new Option('--output <format>', 'how results are printed').choices(OUTPUT_FORMATS).default('table'));
+interface CreateFlags extends WaitFlags {
+  name: string;
+  type: string;
+  tier: string;
+  executionRoleArn: string;
+  authType: string;
+  idcInstanceArn?: string;
+  kmsKeyId?: string;
+  maintenanceWindowStart?: string;
+  adminUser?: string[];
+  enableIamSessionBasedIdentity?: boolean;
+  enableAutoMinorVersionUpgrade?: boolean;
+  tag?: Tag[];
+  clientToken?: string;
+}
 
+function createCommand(apps: Command): void {
   addWaitOptions(
     apps
       .command('create')
@@ -177,16 +190,17 @@ export function registerAppsCommands(program: Command): void {
       .option('--client-token <token>', 'makes retries of this create idempotent'),
     'is Available (or Failed)',
   ).action(
-    action(async (client, options, flags: Record<string, any>) => {
+    action(async (client, options, flags: CreateFlags) => {
       const request: CreatePartnerAppRequest = {
         Name: flags.name,
-        Type: flags.type,
+        // Checked by the service, which words the error as AWS does.
+        Type: flags.type as CreatePartnerAppRequest['Type'],
         Tier: flags.tier,
         ExecutionRoleArn: flags.executionRoleArn,
-        AuthType: flags.authType,
-        IdcConfig: flags.idcInstanceArn && { InstanceArn: flags.idcInstanceArn },
+        AuthType: flags.authType as CreatePartnerAppRequest['AuthType'],
+        IdcConfig: flags.idcInstanceArn ? { InstanceArn: flags.idcInstanceArn } : undefined,
         KmsKeyId: flags.kmsKeyId,
-        MaintenanceConfig: flags.maintenanceWindowStart && { MaintenanceWindowStart: flags.maintenanceWindowStart },
+        MaintenanceConfig: flags.maintenanceWindowStart ? { MaintenanceWindowStart: flags.maintenanceWindowStart } : undefined,
         ApplicationConfig: flags.adminUser && { AdminUsers: flags.adminUser },
         EnableIamSessionBasedIdentity: flags.enableIamSessionBasedIdentity,
         EnableAutoMinorVersionUpgrade: flags.enableAutoMinorVersionUpgrade,
@@ -194,10 +208,12 @@ export function registerAppsCommands(program: Command): void {
         ClientToken: flags.clientToken,
       };
       const { Arn } = await client.send(new CreatePartnerAppCommand(request));
-      await settle(client, options, flags as WaitFlags, Arn!, flags.name, 'Creating');
+      await settle(client, options, flags, Arn!, flags.name, 'Creating');
     }),
   );
+}
 
+function listCommand(apps: Command): void {
   apps
     .command('list')
     .description('List the region\'s apps, newest first (ListPartnerApps, every page)')
@@ -208,7 +224,9 @@ export function registerAppsCommands(program: Command): void {
         print(options, { Summaries: summaries }, ({ Summaries }) => table(Summaries, ['Name', 'Type', 'Status', 'CreationTime', 'Arn']));
       }),
     );
+}
 
+function describeCommand(apps: Command): void {
   apps
     .command('describe')
     .description('Describe an app (DescribePartnerApp)')
@@ -222,7 +240,18 @@ export function registerAppsCommands(program: Command): void {
         print(options, withoutMetadata(described));
       }),
     );
+}
 
+interface UpdateFlags extends WaitFlags {
+  tier?: string;
+  maintenanceWindowStart?: string;
+  appVersion?: string;
+  enableAutoMinorVersionUpgrade?: boolean;
+  tag?: Tag[];
+  clientToken?: string;
+}
+
+function updateCommand(apps: Command): void {
   addWaitOptions(
     apps
       .command('update')
@@ -237,22 +266,24 @@ export function registerAppsCommands(program: Command): void {
       .option('--client-token <token>', 'makes retries of this update idempotent'),
     'is Available again (or UpdateFailed)',
   ).action(
-    action(async (client, options, app: string, flags: Record<string, any>) => {
+    action(async (client, options, app: string, flags: UpdateFlags) => {
       const Arn = await resolveArn(client, app);
       const request: UpdatePartnerAppRequest = {
         Arn,
         Tier: flags.tier,
-        MaintenanceConfig: flags.maintenanceWindowStart && { MaintenanceWindowStart: flags.maintenanceWindowStart },
+        MaintenanceConfig: flags.maintenanceWindowStart ? { MaintenanceWindowStart: flags.maintenanceWindowStart } : undefined,
         AppVersion: flags.appVersion,
         EnableAutoMinorVersionUpgrade: flags.enableAutoMinorVersionUpgrade,
         Tags: flags.tag,
         ClientToken: flags.clientToken,
       };
       await client.send(new UpdatePartnerAppCommand(request));
-      await settle(client, options, flags as WaitFlags, Arn, app, 'Updating');
+      await settle(client, options, flags, Arn, app, 'Updating');
     }),
   );
+}
 
+function deleteCommand(apps: Command): void {
   addWaitOptions(
     apps
       .command('delete')
@@ -267,7 +298,9 @@ export function registerAppsCommands(program: Command): void {
       await settle(client, options, flags, Arn, app, 'Deleting');
     }),
   );
+}
 
+function openCommand(apps: Command): void {
   apps
     .command('open')
     .description('Print a presigned URL that signs in to the app (CreatePartnerAppPresignedUrl)')
@@ -283,7 +316,18 @@ export function registerAppsCommands(program: Command): void {
             SessionExpirationDurationInSeconds: flags.sessionExpirationDurationInSeconds,
           }),
         );
-        print(options, { Url }, ({ Url: url }) => url);
+        print(options, { Url }, ({ Url: url }) => String(url));
       }),
     );
+}
+
+export function registerAppsCommands(program: Command): void {
+  const apps = program
+    .command('apps')
+    .description('Create, list, describe, update, delete and open Partner AI apps on any endpoint')
+    .option('--endpoint-url <url>', `the API endpoint (env AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL, default ${DEFAULT_ENDPOINT})`)
+    .option('--region <region>', 'the region (env AWS_REGION or AWS_DEFAULT_REGION, else the profile\'s)')
+    .option('--profile <name>', 'a profile of the shared AWS config and credentials files (env AWS_PROFILE)')
+    .addOption(new Option('--output <format>', 'how results are printed').choices(OUTPUT_FORMATS).default('table'));
+  for (const define of [createCommand, listCommand, describeCommand, updateCommand, deleteCommand, openCommand]) define(apps);
 }

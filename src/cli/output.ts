@@ -24,7 +24,7 @@ function columns(rows: readonly (readonly string[])[]): string {
 }
 
 /** One row per item, one column per listed field. */
-export function table(items: readonly Record<string, unknown>[], fields: readonly string[]): string {
+export function table<Item extends object>(items: readonly Item[], fields: readonly (keyof Item & string)[]): string {
   if (items.length === 0) return '(none)';
   return columns([fields.map((field) => field.toUpperCase()), ...items.map((item) => fields.map((field) => cellText(item[field])))]);
 }

@@ -42,6 +42,10 @@ export interface ConsoleDependencies {
 }
 
 const CONSOLE_PATH = '/console';
+const STATIC_PATH = `${CONSOLE_PATH}/static/`;
+const SIGN_IN_PATH = `${CONSOLE_PATH}/sign-in`;
+/** The API operations the page calls: POST /console/api/<operation>. */
+const API_PATH = `${CONSOLE_PATH}/api/`;
 
 /** The operations the page calls; anything else is not the console's business. */
 const CONSOLE_OPERATIONS = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'CreatePartnerAppPresignedUrl']);
@@ -51,7 +55,6 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Pages of ListPartnerApps read for the table; bounds the work of one poll. */
 const MAX_LIST_PAGES = 20;
 const SIGN_IN_BODY_LIMIT = 8 * 1024;
-const SIGN_IN_PATH = `${CONSOLE_PATH}/sign-in`;
 
 const STATIC_DIR = new URL('../../src/console/static/', import.meta.url); // the same from src/ and dist/
 const STATIC_FILES: Record<string, { type: string; body: Buffer }> = {
@@ -95,20 +98,139 @@ function assertSameOrigin(req: IncomingMessage): void {
   if (host !== req.headers.host) throw consoleForbidden('Console requests must come from the console itself.');
 }
 
-/** The console as a surface of the server: everything under /console. */
-export function createConsole(deps: ConsoleDependencies): Mount {
-  const signer = new SessionSigner(deps.sessionKey);
-  const throttle = new SignInThrottle(deps.sessionKey);
-  const cookie = (value: string, maxAgeSeconds: number) => sessionCookie(value, { secure: deps.urls.secure, maxAgeSeconds });
-  const deviceCookie = (accessKeyId: string) =>
-    sessionCookie(throttle.deviceCookieValue(accessKeyId), { secure: deps.urls.secure, maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH });
+/** A request under /console, as the routes see it. */
+interface ConsoleRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  url: URL;
+  /** The path without trailing slashes. */
+  path: string;
+}
+
+interface Route {
+  method: 'GET' | 'POST';
+  /** The path served, or (ending in a slash) the prefix of the paths served. */
+  path: string;
+  handle(request: ConsoleRequest): Promise<void> | void;
+}
+
+const callerFor = (credential: ConsoleCredential, region: string): Caller => ({
+  accountId: credential.accountId,
+  region,
+  accessKeyId: credential.accessKeyId,
+  principal: credential.principal,
+  sessionName: credential.sessionName,
+});
+
+/** Forgotten between the list and the describe: no longer there to show. */
+function unlessForgotten(error: unknown): undefined {
+  if (error instanceof ServiceError && error.code === 'ResourceNotFound') return undefined;
+  throw error;
+}
+
+class WebConsole {
+  private readonly signer: SessionSigner;
+  private readonly throttle: SignInThrottle;
+  /** One route, one method: GET also answers HEAD. */
+  private readonly routes: readonly Route[] = [
+    { method: 'GET', path: CONSOLE_PATH, handle: (request) => this.home(request) },
+    { method: 'GET', path: `${CONSOLE_PATH}/rows`, handle: (request) => this.rows(request) },
+    { method: 'GET', path: STATIC_PATH, handle: (request) => this.staticFile(request) },
+    { method: 'POST', path: SIGN_IN_PATH, handle: (request) => this.signIn(request) },
+    { method: 'POST', path: `${CONSOLE_PATH}/sign-out`, handle: (request) => this.signOut(request) },
+    { method: 'POST', path: API_PATH, handle: (request) => this.callOperation(request) },
+  ];
+
+  constructor(private readonly deps: ConsoleDependencies) {
+    this.signer = new SessionSigner(deps.sessionKey);
+    this.throttle = new SignInThrottle(deps.sessionKey);
+  }
+
+  async serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://console.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const route = this.routes.find((candidate) => candidate.method === method && (candidate.path.endsWith('/') ? path.startsWith(candidate.path) : path === candidate.path));
+    if (!route) throw consoleNotFound(path);
+    await route.handle({ req, res, requestId, url, path });
+  }
+
+  /** The apps page, or the sign-in page to whoever is not signed in. */
+  private async home({ req, res, requestId, url }: ConsoleRequest): Promise<void> {
+    const signedIn = this.sessionOf(req);
+    if (!signedIn) return sendHtml(res, requestId, 200, signInPage({ localKey: this.deps.localKey }));
+    const region = regionOf(url);
+    const { session, credential } = signedIn;
+    const apps = await this.listRows(callerFor(credential, region), requestId);
+    sendHtml(res, requestId, 200, appsPage({ identity: credential, region, apps, csrfToken: this.signer.csrfToken(session) }));
+  }
+
+  /** The table's rows, which the page polls for. */
+  private async rows({ req, res, requestId, url }: ConsoleRequest): Promise<void> {
+    const { credential } = this.requireSession(req, { mutating: false });
+    sendHtml(res, requestId, 200, appRows(await this.listRows(callerFor(credential, regionOf(url)), requestId)));
+  }
+
+  private staticFile({ res, requestId, path }: ConsoleRequest): void {
+    const file = STATIC_FILES[path.slice(STATIC_PATH.length)];
+    if (!file) throw consoleNotFound(path);
+    send(res, requestId, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
+  }
+
+  private async signIn({ req, res, requestId }: ConsoleRequest): Promise<void> {
+    assertSameOrigin(req);
+    const form = new URLSearchParams((await readBody(req, Math.min(SIGN_IN_BODY_LIMIT, this.deps.maxBodyBytes))).toString('utf8'));
+    const accessKeyId = form.get('accessKeyId')?.trim() ?? '';
+    const attempt = this.throttle.attempt(req.socket.remoteAddress, accessKeyId, this.deps.lookupCredential(accessKeyId) !== undefined, readCookie(req.headers.cookie, DEVICE_COOKIE));
+    if (attempt.retryAfterSeconds !== undefined) {
+      this.deps.logger.info({ requestId, accessKeyId, retryAfterSeconds: attempt.retryAfterSeconds }, 'console sign-in throttled');
+      const error = `Too many failed sign-ins. Try again in ${attempt.retryAfterSeconds} seconds.`;
+      return sendHtml(res, requestId, 429, signInPage({ accessKeyId, error }), { 'Retry-After': String(attempt.retryAfterSeconds) });
+    }
+    const credential = this.authenticate(accessKeyId, form.get('secretAccessKey') ?? '', form.get('sessionToken')?.trim() ?? '');
+    if (!credential) {
+      attempt.failed();
+      this.deps.logger.info({ requestId, accessKeyId }, 'console sign-in refused');
+      sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.', localKey: this.deps.localKey }));
+      return;
+    }
+    this.deps.logger.info({ requestId, accessKeyId, accountId: credential.accountId }, 'console sign-in');
+    // 303: the browser follows with a GET, so reloading the page never re-sends the secret.
+    const cookies = [this.cookie(this.signer.issue(credential), SESSION_TTL_MS / 1000), this.deviceCookie(accessKeyId)];
+    send(res, requestId, 303, '', { Location: CONSOLE_PATH, 'Set-Cookie': cookies, 'Cache-Control': 'no-store' });
+  }
+
+  private signOut({ req, res, requestId }: ConsoleRequest): void {
+    this.requireSession(req, { mutating: true });
+    send(res, requestId, 204, '', { 'Set-Cookie': this.cookie('', 0) });
+  }
+
+  /** One of the API operations the page calls, run through the API's pipeline as the signed-in key. */
+  private async callOperation({ req, res, requestId, url, path }: ConsoleRequest): Promise<void> {
+    const operation = path.slice(API_PATH.length);
+    if (!CONSOLE_OPERATIONS.has(operation)) throw consoleNotFound(url.pathname);
+    const { credential } = this.requireSession(req, { mutating: true });
+    const input = parseJsonBody(await readBody(req, this.deps.maxBodyBytes));
+    writeResult(res, requestId, await this.deps.invoke(operation, input, callerFor(credential, regionOf(url)), requestId));
+  }
+
+  private cookie(value: string, maxAgeSeconds: number): string {
+    return sessionCookie(value, { secure: this.deps.urls.secure, maxAgeSeconds });
+  }
+
+  /** Marks this browser as one the key signed in from, so the throttle never locks it out. */
+  private deviceCookie(accessKeyId: string): string {
+    const options = { secure: this.deps.urls.secure, maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH };
+    return sessionCookie(this.throttle.deviceCookieValue(accessKeyId), options);
+  }
 
   /**
    * The check of every API request: the key exists, the secret is its secret and, for temporary
    * credentials, the session token is theirs.
    */
-  function authenticate(accessKeyId: string, secretAccessKey: string, sessionToken: string): ConsoleCredential | undefined {
-    const credential = deps.lookupCredential(accessKeyId);
+  private authenticate(accessKeyId: string, secretAccessKey: string, sessionToken: string): ConsoleCredential | undefined {
+    const credential = this.deps.lookupCredential(accessKeyId);
     // Compare even for an unknown key, so the answer takes as long either way.
     const secretMatches = constantTimeEqual(secretAccessKey, credential?.secretAccessKey ?? '\0no such key');
     const tokenMatches = constantTimeEqual(sessionToken, credential?.sessionToken ?? '');
@@ -116,122 +238,48 @@ export function createConsole(deps: ConsoleDependencies): Mount {
   }
 
   /** The signed-in identity, as long as the key still exists with the secret it signed in with. */
-  function sessionOf(req: IncomingMessage): { session: ConsoleSession; credential: ConsoleCredential } | undefined {
+  private sessionOf(req: IncomingMessage): { session: ConsoleSession; credential: ConsoleCredential } | undefined {
     const value = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const session = value === undefined ? undefined : signer.read(value);
-    const credential = session && deps.lookupCredential(session.accessKeyId);
-    if (!session || !credential || !constantTimeEqual(signer.fingerprint(credential), session.secretFingerprint)) return undefined;
+    const session = value === undefined ? undefined : this.signer.read(value);
+    const credential = session && this.deps.lookupCredential(session.accessKeyId);
+    if (!session || !credential || !constantTimeEqual(this.signer.fingerprint(credential), session.secretFingerprint)) return undefined;
     return { session, credential };
   }
 
-  function requireSession(req: IncomingMessage, options: { mutating: boolean }) {
-    const signedIn = sessionOf(req);
+  private requireSession(req: IncomingMessage, options: { mutating: boolean }): { session: ConsoleSession; credential: ConsoleCredential } {
+    const signedIn = this.sessionOf(req);
     if (!signedIn) throw consoleNotSignedIn();
     if (options.mutating) {
       assertSameOrigin(req);
-      if (!signer.csrfMatches(signedIn.session, req.headers['x-csrf-token'] as string | undefined)) {
+      if (!this.signer.csrfMatches(signedIn.session, req.headers['x-csrf-token'] as string | undefined)) {
         throw consoleForbidden('The request is missing the console page\'s CSRF token; reload the page.');
       }
     }
     return signedIn;
   }
 
-  const callerFor = (credential: ConsoleCredential, region: string): Caller => ({
-    accountId: credential.accountId,
-    region,
-    accessKeyId: credential.accessKeyId,
-    principal: credential.principal,
-    sessionName: credential.sessionName,
-  });
-
-  async function listRows(caller: Caller, requestId: string): Promise<AppRow[]> {
+  /** Every app of the caller's region (up to MAX_LIST_PAGES pages), described. */
+  private async listRows(caller: Caller, requestId: string): Promise<AppRow[]> {
     const summaries: { Arn: string }[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const output = (await deps.invoke('ListPartnerApps', { MaxResults: 100, ...(nextToken && { NextToken: nextToken }) }, caller, requestId)) as { Summaries: { Arn: string }[]; NextToken?: string };
+      const input = { MaxResults: 100, ...(nextToken && { NextToken: nextToken }) };
+      const output = (await this.deps.invoke('ListPartnerApps', input, caller, requestId)) as { Summaries: { Arn: string }[]; NextToken?: string };
       summaries.push(...output.Summaries);
       nextToken = output.NextToken;
       if (!nextToken) break;
     }
     const described = await Promise.all(
-      summaries.map(({ Arn }) =>
-        deps.invoke('DescribePartnerApp', { Arn }, caller, requestId).then(
-          (app) => toRow(app as DescribedApp),
-          // Forgotten between the list and the describe: no longer there to show.
-          (error: unknown) => {
-            if (error instanceof ServiceError && error.code === 'ResourceNotFound') return undefined;
-            throw error;
-          },
-        ),
-      ),
+      summaries.map(({ Arn }) => this.deps.invoke('DescribePartnerApp', { Arn }, caller, requestId).then((app) => toRow(app as DescribedApp), unlessForgotten)),
     );
     return described.filter((row): row is AppRow => row !== undefined);
   }
+}
 
-  async function signIn(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    assertSameOrigin(req);
-    const form = new URLSearchParams((await readBody(req, Math.min(SIGN_IN_BODY_LIMIT, deps.maxBodyBytes))).toString('utf8'));
-    const accessKeyId = form.get('accessKeyId')?.trim() ?? '';
-    const attempt = throttle.attempt(req.socket.remoteAddress, accessKeyId, deps.lookupCredential(accessKeyId) !== undefined, readCookie(req.headers.cookie, DEVICE_COOKIE));
-    if (attempt.retryAfterSeconds !== undefined) {
-      deps.logger.info({ requestId, accessKeyId, retryAfterSeconds: attempt.retryAfterSeconds }, 'console sign-in throttled');
-      const error = `Too many failed sign-ins. Try again in ${attempt.retryAfterSeconds} seconds.`;
-      return sendHtml(res, requestId, 429, signInPage({ accessKeyId, error }), { 'Retry-After': String(attempt.retryAfterSeconds) });
-    }
-    const credential = authenticate(accessKeyId, form.get('secretAccessKey') ?? '', form.get('sessionToken')?.trim() ?? '');
-    if (!credential) {
-      attempt.failed();
-      deps.logger.info({ requestId, accessKeyId }, 'console sign-in refused');
-      sendHtml(res, requestId, 401, signInPage({ accessKeyId, error: 'The access key ID or the secret access key is not valid.', localKey: deps.localKey }));
-      return;
-    }
-    deps.logger.info({ requestId, accessKeyId, accountId: credential.accountId }, 'console sign-in');
-    // 303: the browser follows with a GET, so reloading the page never re-sends the secret.
-    const cookies = [cookie(signer.issue(credential), SESSION_TTL_MS / 1000), deviceCookie(accessKeyId)];
-    send(res, requestId, 303, '', { Location: CONSOLE_PATH, 'Set-Cookie': cookies, 'Cache-Control': 'no-store' });
-  }
-
-  async function callOperation(req: IncomingMessage, res: ServerResponse, requestId: string, url: URL, operation: string): Promise<void> {
-    if (!CONSOLE_OPERATIONS.has(operation)) throw consoleNotFound(url.pathname);
-    const { credential } = requireSession(req, { mutating: true });
-    const input = parseJsonBody(await readBody(req, deps.maxBodyBytes));
-    writeResult(res, requestId, await deps.invoke(operation, input, callerFor(credential, regionOf(url)), requestId));
-  }
-
-  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://console.invalid');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-
-    if (method === 'GET' && path === CONSOLE_PATH) {
-      const signedIn = sessionOf(req);
-      if (!signedIn) return sendHtml(res, requestId, 200, signInPage({ localKey: deps.localKey }));
-      const region = regionOf(url);
-      const { session, credential } = signedIn;
-      const apps = await listRows(callerFor(credential, region), requestId);
-      return sendHtml(res, requestId, 200, appsPage({ identity: credential, region, apps, csrfToken: signer.csrfToken(session) }));
-    }
-    if (method === 'GET' && path === `${CONSOLE_PATH}/rows`) {
-      const { credential } = requireSession(req, { mutating: false });
-      return sendHtml(res, requestId, 200, appRows(await listRows(callerFor(credential, regionOf(url)), requestId)));
-    }
-    if (method === 'GET' && path.startsWith(`${CONSOLE_PATH}/static/`)) {
-      const file = STATIC_FILES[path.slice(`${CONSOLE_PATH}/static/`.length)];
-      if (!file) throw consoleNotFound(path);
-      return send(res, requestId, 200, file.body, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
-    }
-    if (method === 'POST' && path === SIGN_IN_PATH) return signIn(req, res, requestId);
-    if (method === 'POST' && path === `${CONSOLE_PATH}/sign-out`) {
-      requireSession(req, { mutating: true });
-      return send(res, requestId, 204, '', { 'Set-Cookie': cookie('', 0) });
-    }
-    if (method === 'POST' && path.startsWith(`${CONSOLE_PATH}/api/`)) {
-      return callOperation(req, res, requestId, url, path.slice(`${CONSOLE_PATH}/api/`.length));
-    }
-    throw consoleNotFound(path);
-  }
-
-  return { name: 'console', prefix: CONSOLE_PATH, handle: serve };
+/** The console as a surface of the server: everything under /console. */
+export function createConsole(deps: ConsoleDependencies): Mount {
+  const webConsole = new WebConsole(deps);
+  return { name: 'console', prefix: CONSOLE_PATH, handle: (req, res, requestId) => webConsole.serve(req, res, requestId) };
 }
 
 /** GET / leads to the console: a person who opens the server's address in a browser is looking for it. */
