@@ -18,10 +18,9 @@ import { postgresMigrations } from './migrations/postgres/index.js';
 import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './postgresRetention.js';
-import { AUDIT_TYPES, POSTGRES_STATEMENTS } from './postgresStatements.js';
+import { AUDIT_TYPES, runStatement as run } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { appFromRow, appStateToRow, appToRow, summaryFromRow, tagColumns, type AppRow, type SummaryRow } from './rows.js';
-import type { StatementName } from './statements.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
@@ -65,9 +64,6 @@ const rollback = <T>(outcome: T): never => {
   throw new Rollback(outcome);
 };
 
-function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: Db, statement: StatementName, values: unknown[]): Promise<pg.QueryResult<R>> {
-  return db.query<R>({ name: statement, text: POSTGRES_STATEMENTS[statement], values });
-}
 
 
 /** Serialises migration runs of every process on the same schema, whichever starts first. */

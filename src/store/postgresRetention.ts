@@ -3,31 +3,13 @@
  * listRefusals). The write functions run inside one of the store's transactions.
  */
 import type pg from 'pg';
-import { AUDIT_COLUMNS, auditToRow } from './auditRows.js';
+import { auditToRow } from './auditRows.js';
+import { POSTGRES_ONLY_STATEMENTS, runStatement as run } from './postgresStatements.js';
 import type { AuditRecord, RefusalCount } from './store.js';
-
-const SQL = {
-  // Replicas purging at the same moment take turns, so each purge counts what it removes.
-  lockPurge: "SELECT pg_advisory_xact_lock(hashtext('partnerplane audit purge ' || current_schema()))",
-  nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < $1 ORDER BY time LIMIT 1 OFFSET $2',
-  countAuditBefore: 'SELECT count(*) AS removed FROM audit_log WHERE time < $1',
-  appendPurge: `INSERT INTO audit_log (${AUDIT_COLUMNS}, purged_before, purged_records) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-  deleteAuditBefore: 'DELETE FROM audit_log WHERE time < $1',
-  addRefusals: `INSERT INTO anonymous_refusals AS kept (minute, source, reason, count)
-                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])
-                ON CONFLICT (minute, source, reason) DO UPDATE SET count = kept.count + excluded.count`,
-  keepNewestRefusals:
-    'DELETE FROM anonymous_refusals WHERE (minute, source, reason) IN (SELECT minute, source, reason FROM anonymous_refusals ORDER BY minute DESC, count DESC OFFSET $1)',
-  listRefusals: 'SELECT minute, source, reason, count FROM anonymous_refusals ORDER BY minute DESC, count DESC, source, reason LIMIT $1',
-} as const;
-
-function run<R extends pg.QueryResultRow = Record<string, unknown>>(db: pg.Pool | pg.PoolClient, statement: keyof typeof SQL, values: unknown[]) {
-  return db.query<R>({ name: `retention_${statement}`, text: SQL[statement], values });
-}
 
 /** To be run in a transaction: see Store.purgeAudit. */
 export async function purgeAudit(db: pg.PoolClient, before: number, maxRecords: number, purge: (removed: number, purgedBefore: number) => AuditRecord): Promise<number> {
-  await run(db, 'lockPurge', []);
+  await db.query(POSTGRES_ONLY_STATEMENTS.lockPurge);
   // Records older than the (maxRecords+1)th oldest's time number maxRecords at most (plus its ties).
   const boundary = (await run<{ time: number }>(db, 'nthOldestAuditTime', [before, maxRecords])).rows[0]?.time;
   const purgedBefore = boundary === undefined ? before : Math.min(before, boundary + 1);

@@ -1,7 +1,8 @@
-/** The PostgreSQL dialect of the stores' statements (statements.ts). */
+/** The PostgreSQL dialect of the stores' statements (statements.ts), and how they are run. */
+import type pg from 'pg';
 import { AUDIT_COLUMNS } from './auditRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS } from './rows.js';
-import { IDEMPOTENCY_COLUMNS, type Statements } from './statements.js';
+import { IDEMPOTENCY_COLUMNS, type StatementName, type Statements } from './statements.js';
 
 const placeholders = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
 const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
@@ -59,4 +60,24 @@ export const POSTGRES_STATEMENTS = {
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
   forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
+  nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < $1 ORDER BY time LIMIT 1 OFFSET $2',
+  countAuditBefore: 'SELECT count(*) AS removed FROM audit_log WHERE time < $1',
+  appendPurge: `INSERT INTO audit_log (${AUDIT_COLUMNS}, purged_before, purged_records) VALUES (${placeholders(AUDIT_TYPES.length + 2)})`,
+  deleteAuditBefore: 'DELETE FROM audit_log WHERE time < $1',
+  addRefusals: `INSERT INTO anonymous_refusals AS kept (minute, source, reason, count)
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])
+                ON CONFLICT (minute, source, reason) DO UPDATE SET count = kept.count + excluded.count`,
+  keepNewestRefusals:
+    'DELETE FROM anonymous_refusals WHERE (minute, source, reason) IN (SELECT minute, source, reason FROM anonymous_refusals ORDER BY minute DESC, count DESC OFFSET $1)',
+  listRefusals: 'SELECT minute, source, reason, count FROM anonymous_refusals ORDER BY minute DESC, count DESC, source, reason LIMIT $1',
 } as const satisfies Statements;
+
+/** PostgreSQL's own: replicas purging the audit log at the same moment take turns (SQLite's write transaction already excludes the others). */
+export const POSTGRES_ONLY_STATEMENTS = {
+  lockPurge: "SELECT pg_advisory_xact_lock(hashtext('partnerplane audit purge ' || current_schema()))",
+} as const;
+
+/** Runs a statement by name: a named statement, parsed once per connection. */
+export function runStatement<R extends pg.QueryResultRow = Record<string, unknown>>(db: pg.Pool | pg.PoolClient, statement: StatementName, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statement, text: POSTGRES_STATEMENTS[statement], values });
+}

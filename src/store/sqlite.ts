@@ -21,10 +21,9 @@ import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './sqliteRetention.js';
-import { ROWS_AS_ARRAYS, SINGLE_VALUES, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS } from './sqliteStatements.js';
+import { prepareStatements, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS, type PreparedStatements } from './sqliteStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
-import type { StatementName } from './statements.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
@@ -169,6 +168,12 @@ export function migrateSqlite(file: string): number[] {
 const summaryRow = ([seq, arn, name, type, status, creation_time]: SummaryValues): SummaryRow => ({ seq, arn, name, type, status, creation_time });
 type SummaryValues = [number, string, string, string, string, number];
 
+/** Tags as the statements take them: a JSON array of their keys, and one of [key, value] pairs. */
+function tagsAsJson(tags: Tag[]): { keys: string; pairs: string } {
+  const [keys, values] = tagColumns(tags);
+  return { keys: JSON.stringify(keys), pairs: JSON.stringify(keys.map((key, index) => [key, values[index]])) };
+}
+
 /** An in-memory database has no file to flush. */
 const IN_MEMORY: SyncableFile = { sync: async () => undefined, close: async () => undefined };
 
@@ -180,22 +185,9 @@ interface SqliteStoreParts {
   appCache?: AppCache;
 }
 
-/** Every statement but forgetAll (several statements, run with exec), prepared once. */
-type Prepared = Record<Exclude<StatementName, 'forgetAll'>, Database.Statement>;
-
-function prepareStatements(db: Database.Database): Prepared {
-  const prepared: Partial<Record<StatementName, Database.Statement>> = {};
-  for (const [name, sql] of Object.entries(SQLITE_STATEMENTS) as [StatementName, string][]) {
-    if (name !== 'forgetAll') prepared[name] = db.prepare(sql);
-  }
-  for (const name of ROWS_AS_ARRAYS) prepared[name]!.raw();
-  for (const name of SINGLE_VALUES) prepared[name]!.pluck();
-  return prepared as Prepared;
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly statements: Prepared;
+  private readonly statements: PreparedStatements;
   private readonly nameTaken: Database.Statement;
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
@@ -246,16 +238,14 @@ export class SqliteStore implements Store {
   }
 
   private mergeTags(arn: string, tags: Tag[], maxTags: number): boolean {
-    const [keys, values] = tagColumns(tags).map((column) => JSON.stringify(column));
+    const { keys, pairs } = tagsAsJson(tags);
     if ((this.statements.countTagsAfterMerge.get(arn, keys) as number) > maxTags) return false;
-    this.statements.upsertTags.run(arn, keys, values);
+    this.statements.upsertTags.run(arn, pairs);
     return true;
   }
 
   private insertTags(arn: string, tags: Tag[]): void {
-    if (tags.length === 0) return;
-    const [keys, values] = tagColumns(tags);
-    this.statements.upsertTags.run(arn, JSON.stringify(keys), JSON.stringify(values));
+    if (tags.length > 0) this.statements.upsertTags.run(arn, tagsAsJson(tags).pairs);
   }
 
   createApp(request: NewApp): Promise<WriteOutcome> {

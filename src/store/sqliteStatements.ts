@@ -1,4 +1,5 @@
-/** The SQLite dialect of the stores' statements (statements.ts). */
+/** The SQLite dialect of the stores' statements (statements.ts), and their preparation. */
+import type Database from 'better-sqlite3';
 import { AUDIT_COLUMNS } from './auditRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS } from './rows.js';
 import { IDEMPOTENCY_COLUMNS, type StatementName, type Statements } from './statements.js';
@@ -8,7 +9,7 @@ import { IDEMPOTENCY_COLUMNS, type StatementName, type Statements } from './stat
 const LIMIT = 'LIMIT CAST(? AS INTEGER)';
 const placeholders = (columns: string) => columns.split(',').map(() => '?').join(', ');
 const SUMMARY_COLUMNS = 'seq, arn, name, type, status, creation_time';
-/** Tags' keys and values come as JSON arrays, read by json_each. */
+/** Tag keys come as a JSON array, read by json_each. */
 const KEYS = 'SELECT value FROM json_each(?)';
 
 /** SQLite's SQL for every statement. A write transaction locks the whole database, so nothing locks rows. */
@@ -29,8 +30,9 @@ export const SQLITE_STATEMENTS = {
   releaseQuota: 'UPDATE account_usage SET live_apps = live_apps - ? WHERE account_id = ?',
   findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE account_id = ? AND region = ? AND operation = ? AND token = ?`,
   claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not to the join.
-  upsertTags: `INSERT INTO tags (arn, key, value) SELECT ?, keys.value, tag_values.value FROM json_each(?) AS keys JOIN json_each(?) AS tag_values ON tag_values.key = keys.key WHERE true
+  // The tags as one JSON array of [key, value] pairs. `WHERE true` tells SQLite's parser that
+  // ON CONFLICT belongs to the INSERT, not to the SELECT.
+  upsertTags: `INSERT INTO tags (arn, key, value) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?) WHERE true
                ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
   countTagsAfterMerge: `SELECT count(*) FROM (SELECT key FROM tags WHERE arn = ? UNION ${KEYS})`,
   listTags: `SELECT key, value FROM tags WHERE arn = ? AND key > ? ORDER BY key ${LIMIT}`,
@@ -60,6 +62,17 @@ export const SQLITE_STATEMENTS = {
   // Several statements (SQLite has no TRUNCATE): run with exec, not prepared.
   forgetAll: 'DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
+  nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < ? ORDER BY time LIMIT 1 OFFSET ?',
+  countAuditBefore: 'SELECT count(*) FROM audit_log WHERE time < ?',
+  appendPurge: `INSERT INTO audit_log (${AUDIT_COLUMNS}, purged_before, purged_records) VALUES (${placeholders(AUDIT_COLUMNS)}, ?, ?)`,
+  deleteAuditBefore: 'DELETE FROM audit_log WHERE time < ?',
+  // The counts as one JSON array of [minute, source, reason, count] rows, read in one pass.
+  addRefusals: `INSERT INTO anonymous_refusals (minute, source, reason, count)
+                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) WHERE true
+                ON CONFLICT (minute, source, reason) DO UPDATE SET count = count + excluded.count`,
+  keepNewestRefusals:
+    'DELETE FROM anonymous_refusals WHERE (minute, source, reason) IN (SELECT minute, source, reason FROM anonymous_refusals ORDER BY minute DESC, count DESC LIMIT -1 OFFSET ?)',
+  listRefusals: `SELECT minute, source, reason, count FROM anonymous_refusals ORDER BY minute DESC, count DESC, source, reason ${LIMIT}`,
 } as const satisfies Statements;
 
 /**
@@ -76,6 +89,8 @@ export const ROWS_AS_ARRAYS: readonly StatementName[] = ['getApp', 'lockApp', 'l
 
 /** Statements whose rows are one value each. */
 export const SINGLE_VALUES: readonly StatementName[] = [
+  'nthOldestAuditTime',
+  'countAuditBefore',
   'lockLiveApp',
   'liveApp',
   'liveApps',
@@ -85,3 +100,38 @@ export const SINGLE_VALUES: readonly StatementName[] = [
   'ping',
   'allFailingCreates',
 ];
+
+/**
+ * The statements of the audit retention and anonymous refusals, prepared when first used: a
+ * database reader (`partnerplane audit`) may open a database whose schema predates their tables.
+ */
+export const PREPARED_WHEN_USED = ['nthOldestAuditTime', 'countAuditBefore', 'appendPurge', 'deleteAuditBefore', 'addRefusals', 'keepNewestRefusals', 'listRefusals'] as const;
+
+/** Every statement prepared once, but forgetAll (several statements, run with exec) and PREPARED_WHEN_USED. */
+export type PreparedStatements = Record<Exclude<StatementName, 'forgetAll' | (typeof PREPARED_WHEN_USED)[number]>, Database.Statement>;
+
+export function prepareStatements(db: Database.Database): PreparedStatements {
+  const prepared: Partial<Record<StatementName, Database.Statement>> = {};
+  const later: readonly StatementName[] = PREPARED_WHEN_USED;
+  for (const [name, sql] of Object.entries(SQLITE_STATEMENTS) as [StatementName, string][]) {
+    if (name !== 'forgetAll' && !later.includes(name)) prepared[name] = db.prepare(sql);
+  }
+  for (const name of ROWS_AS_ARRAYS) prepared[name]!.raw();
+  for (const name of SINGLE_VALUES) prepared[name]?.pluck();
+  return prepared as PreparedStatements;
+}
+
+/** A statement of PREPARED_WHEN_USED, prepared on its first use on this database. */
+export function preparedWhenUsed(db: Database.Database, name: (typeof PREPARED_WHEN_USED)[number]): Database.Statement {
+  let prepared = preparedLater.get(db);
+  if (!prepared) preparedLater.set(db, (prepared = new Map()));
+  let statement = prepared.get(name);
+  if (!statement) {
+    statement = db.prepare(SQLITE_STATEMENTS[name]);
+    if (SINGLE_VALUES.includes(name)) statement.pluck();
+    prepared.set(name, statement);
+  }
+  return statement;
+}
+
+const preparedLater = new WeakMap<Database.Database, Map<StatementName, Database.Statement>>();

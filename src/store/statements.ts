@@ -25,7 +25,7 @@ export const STATEMENT_NAMES = [
   'findIdempotency',
   /** Inserts the record unless its token has one already. */
   'claimIdempotency',
-  // tags: keys and values as arrays (JSON text for SQLite)
+  // tags: keys and values as arrays (SQLite: JSON text)
   'upsertTags',
   'countTagsAfterMerge',
   'listTags',
@@ -58,6 +58,14 @@ export const STATEMENT_NAMES = [
   'allFailingCreates',
   'forgetAll',
   'recountUsage',
+  // the audit retention and anonymous refusals (counts as arrays; SQLite: JSON text)
+  'nthOldestAuditTime',
+  'countAuditBefore',
+  'appendPurge',
+  'deleteAuditBefore',
+  'addRefusals',
+  'keepNewestRefusals',
+  'listRefusals',
 ] as const;
 
 export type StatementName = (typeof STATEMENT_NAMES)[number];
