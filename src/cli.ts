@@ -71,7 +71,7 @@ migrate.action(async (options: Record<string, string>) => {
   console.log(applied.length === 0 ? `${kind}: schema already up to date` : `${kind}: applied migration${applied.length === 1 ? '' : 's'} ${applied.join(', ')}`);
 });
 
-// `serve` leaves out the apps commands: they load the AWS SDK, a second of start-up and ~35 MiB.
+// `serve` leaves out the apps commands: the AWS SDK they load would slow its start and grow its memory.
 if (process.argv[2] !== 'serve') (await import('./cli/apps.js')).registerAppsCommands(program);
 
 const audit = program

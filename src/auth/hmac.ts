@@ -2,9 +2,8 @@
  * HMAC-SHA256 (RFC 2104) for a key used many times: SigV4's signing key signs every request of its
  * day, region and service. HMAC(K, m) = H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)); the two padded key
  * blocks are worked out once per key here, and each signature is two one-shot SHA-256s of
- * node:crypto (OpenSSL) over buffers kept for the key. node:crypto's `createHmac` builds a stream
- * object and an OpenSSL context for every signature; in the server under the DescribePartnerApp
- * round that was a seventh of the CPU a request (alternating builds: 65 → 56 µs a request). The
+ * node:crypto (OpenSSL) over buffers kept for the key, where node:crypto's `createHmac` would build
+ * a stream object and an OpenSSL context for every signature (its cost: docs/performance.md). The
  * hashing itself stays OpenSSL's; test/auth/hmac.test.ts holds this to `createHmac`.
  */
 import { hash } from 'node:crypto';

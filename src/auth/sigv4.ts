@@ -337,12 +337,12 @@ interface SigningScope {
  * The signature the key would have made. The library canonicalises the request's path and query
  * (once per distinct method and target: API calls all POST to `/`) and derives the signing key. The
  * canonical headers are made and laid out here, after the library's lines, as the library lays them
- * out: its canonicaliser, made for signing, cost a sixth of a verification, and its layout, given
- * the target and a record of the headers every time, another eighth. The key is kept here per
- * scope (the library's own cache costs an HMAC of the credentials on every lookup; a lookup here,
- * a string built and hashed, was 1% of a Describe, so the last scope is kept at hand), and the
- * payload and string to sign are hashed with node:crypto's one-shot hash, and the string to sign
- * HMAC'd with the key's padded blocks kept (hmac.ts), synchronously.
+ * out, since its canonicaliser is made for signing and its layout takes the target and a record of
+ * the headers every time (their cost: docs/performance.md). The key is kept here per scope (the
+ * library's own cache costs an HMAC of the credentials on every lookup, and even a lookup here
+ * builds and hashes a string, so the last scope is kept at hand), and the payload and string to
+ * sign are hashed with node:crypto's one-shot hash, and the string to sign HMAC'd with the key's
+ * padded blocks kept (hmac.ts), synchronously.
  */
 class SignatureCalculator extends SignatureV4 {
   /** Signing keys by credential scope (`<yyyymmdd>/<region>/<service>/aws4_request`). */

@@ -2,8 +2,8 @@
  * Prometheus metrics on a registry of this server's own (never prom-client's global one, so several
  * servers in one process keep separate counts). Anything that needs the store is read at scrape
  * time. The request path only adds to plain numbers: prom-client's labelled children hash and
- * check their labels on every call (about a microsecond for a counter and a histogram together),
- * so the two request families are kept here and handed to its registry, which formats them.
+ * check their labels on every call, so the two request families are kept here and handed to its
+ * registry, which formats them.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
 import { APP_STATUSES } from '../domain/partnerApp.js';

@@ -8,9 +8,9 @@ import type { Input, OperationContext, Output } from './context.js';
 /**
  * The answers already given for apps the store hands out frozen (the same object to every reader
  * until the app changes), with and without the upgrade: the same app gives the same answer, which
- * is then frozen too, so that its serialised text is kept with it (serialize.ts). Building and
- * serialising the answer anew was a tenth of a Describe's CPU. An entry lives as long as its app
- * object is held (by the SQLite store's AppCache).
+ * is then frozen too, so that its serialised text is kept with it (serialize.ts), rather than built
+ * and serialised anew for every call. An entry lives as long as its app object is held (by the
+ * SQLite store's AppCache).
  */
 type Answer = Output<'DescribePartnerApp'>;
 

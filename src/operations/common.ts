@@ -84,7 +84,7 @@ export class ClientTokenScope<Answer> {
   }
 
   record(response: Answer): IdempotencyRecord {
-    // Added to the fresh key object rather than spread into another: a spread of it took 2.7 µs, this 0.4 µs.
+    // Added to the fresh key object rather than spread into another, which costs several times as much.
     return Object.assign(this.key, { requestHash: this.requestHash, response: JSON.stringify(response), createdAt: this.context.clock.now() });
   }
 }

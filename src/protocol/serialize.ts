@@ -29,10 +29,9 @@ interface Answer {
  * Answers are written together when the turn of the event loop that produced them ends, not one by
  * one as each is ready. On loopback, where test suites and their server usually meet, every write
  * wakes the client waiting for it, and each of those wake-ups cost the server about as much CPU as
- * the DescribePartnerApp operation itself (perf: 16% of a Describe round's samples); written back
- * to back, the answers of one turn find the client still awake. Measured under 32 connections:
- * Describe 8.4k → 13.8k req/s, 120 → 77 µs of CPU each. An answer waits at most for the rest of
- * its turn; alone, it goes out at once.
+ * the DescribePartnerApp operation itself; written back to back, the answers of one turn find the
+ * client still awake (measured: docs/performance.md). An answer waits at most for the rest of its
+ * turn; alone, it goes out at once.
  */
 let answersOfThisTurn: Answer[] = [];
 

@@ -1,12 +1,9 @@
 /**
  * The apps a SQLite store has read lately, by ARN, so that a read of a known app costs a Map lookup
- * instead of a SQLite read transaction (two `fcntl` lock calls, an `fstat` and two B-tree descents:
- * under the DescribePartnerApp round it was a fifth of the server's CPU).
+ * instead of a SQLite read transaction (two `fcntl` lock calls, an `fstat` and two B-tree descents).
  *
  * Every reader is handed the same app, frozen to its leaves, so none can change what the next one
- * reads (strict-mode code that tries throws). When the cache kept JSON text and parsed a copy for
- * each reader, that JSON.parse was a twelfth of a Describe's CPU (V8 profile of the server under
- * the round).
+ * reads (strict-mode code that tries throws), rather than a parsed copy each.
  *
  * It is right only while every change to the apps table goes through the store that owns it: the
  * store forgets an app whenever it writes that app's row (before its transaction commits, so a
@@ -16,7 +13,7 @@
 import { deepFreeze } from '../domain/deepFreeze.js';
 import type { PartnerApp } from '../domain/partnerApp.js';
 
-/** About 400 bytes of heap an app like the bench's (settings and all): some 40 MB when full. */
+/** Bounds the cache's heap to tens of megabytes (an app's size: docs/performance.md). */
 export const APP_CACHE_ENTRIES = 100_000;
 
 export class AppCache {

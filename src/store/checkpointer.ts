@@ -1,8 +1,8 @@
 /**
  * SQLite's WAL checkpoints, off the event loop. A checkpoint copies the WAL's pages into the
  * database file and flushes both; made by the connection that commits (SQLite's default, once the
- * WAL holds 1,000 pages), it stopped the event loop for the length of that I/O: 5% of the server's
- * samples under a stream of creates. Here a worker thread with its own connection makes a PASSIVE
+ * WAL holds 1,000 pages), it stopped the event loop for the length of that I/O. Here a worker
+ * thread with its own connection makes a PASSIVE
  * checkpoint (it never waits for, nor blocks, a reader or the writer) every
  * CHECKPOINT_INTERVAL_MS, and the store's connection makes none. Should the worker fail, the
  * store's connection checkpoints again as before, and the failure is reported.

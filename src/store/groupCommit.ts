@@ -7,8 +7,8 @@
  *
  * Each write keeps the semantics it would have alone: it sees every write queued before it, and if
  * it throws, only its own changes are undone and only its caller is told. The writes of a group run
- * first without savepoints: a savepoint for each, with the copy of every page it first changes, was
- * a sixth of the store's work for a create. Should one throw, the group's transaction is rolled
+ * first without savepoints, which would cost each write a copy of every page it first changes.
+ * Should one throw, the group's transaction is rolled
  * back, that write's caller gets the error, and the others run again, each in a savepoint of its
  * own. So a write's work may run twice: it must have no effect outside the database that is unsafe
  * to repeat. Should SQLite abandon that second transaction (an I/O error, a full disk), the writes

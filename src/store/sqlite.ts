@@ -80,14 +80,13 @@ function openDatabase(file: string): Database.Database {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   // Savepoints (each write of a group that is run again, groupCommit.ts) journal the pages they
-  // change; kept in a file, that journal cost a third of the CPU of a write. It is never needed
-  // after a crash.
+  // change; kept in a file, that journal was a large part of a write's work, and it is never
+  // needed after a crash.
   db.pragma('temp_store = MEMORY');
   // Pages read through a memory map instead of a pread each once the database outgrows SQLite's
-  // own 16 MB page cache: reading a random app among 100,000 (a 49 MiB file) took 8.5 µs of CPU
-  // with preads, 7.0 µs mapped (half the system time). An I/O error on a mapped page stops the
-  // process (SIGBUS) rather than failing the one read, which a server that answers only what is
-  // on disk can live with.
+  // own 16 MB page cache: a read then makes no system call. An I/O error on a mapped page stops
+  // the process (SIGBUS) rather than failing the one read, which a server that answers only what
+  // is on disk can live with.
   db.pragma(`mmap_size = ${MMAP_BYTES}`);
   return db;
 }
