@@ -3,23 +3,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as errors from '../../src/protocol/errors.js';
 import { model } from '../../src/protocol/shapes.js';
+import { sourceFiles, SRC } from './sources.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const CATALOGUE = path.join(SRC, 'protocol/errors.ts');
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
-
 test('no error is made outside the catalogue', () => {
-  const elsewhere = sourceFiles(SRC)
+  const elsewhere = sourceFiles()
     .filter((file) => file !== CATALOGUE)
     .flatMap((file) =>
       fs

@@ -3,19 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { sourceFiles, SRC } from './sources.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const MAX_LINES = 80;
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** Every function with a body (declarations, methods, accessors, constructors, arrows, expressions), with its length in lines. */
 function functionsOf(file: string): { where: string; lines: number }[] {
@@ -35,7 +26,7 @@ function functionsOf(file: string): { where: string; lines: number }[] {
 }
 
 test(`no function in src/ is over ${MAX_LINES} lines`, () => {
-  const functions = sourceFiles(SRC).flatMap(functionsOf);
+  const functions = sourceFiles().flatMap(functionsOf);
   assert.ok(functions.length > 300, `the walk finds the functions (${functions.length})`);
   const long = functions.filter((fn) => fn.lines > MAX_LINES).map((fn) => `${fn.where} (${fn.lines} lines)`);
   assert.deepEqual(long, []);

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { ROOT, sourceFiles } from './sources.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = fs.readFileSync(path.join(ROOT, 'docs/architecture.md'), 'utf8');
 
 interface Layer {
@@ -34,14 +33,6 @@ function layersOfDocument(): Layer[] {
 function allowedUpwardTypeImports(): Set<string> {
   const section = DOC.split(/^## /m).find((part) => part.startsWith('Type-only imports upward')) ?? '';
   return new Set([...section.matchAll(/^- `(src\/[^`]+)` → `(src\/[^`]+)`:/gm)].map(([, from, to]) => `${from} → ${to}`));
-}
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return entry.name.endsWith('.ts') ? [path.relative(ROOT, full)] : [];
-  });
 }
 
 interface Import {
@@ -98,7 +89,7 @@ test('docs/architecture.md names the layers, from the ground up', () => {
 });
 
 test('every file in src/ belongs to a layer of docs/architecture.md', () => {
-  const homeless = sourceFiles(path.join(ROOT, 'src')).filter((file) => !placeOf(file));
+  const homeless = sourceFiles().map((file) => path.relative(ROOT, file)).filter((file) => !placeOf(file));
   assert.deepEqual(homeless, [], 'add these to a layer of the table in docs/architecture.md');
 });
 
@@ -106,7 +97,7 @@ test('every import in src/ goes down a layer or stays in its module, but for the
   const allowed = allowedUpwardTypeImports();
   const wrong: string[] = [];
   const used = new Set<string>();
-  for (const file of sourceFiles(path.join(ROOT, 'src'))) {
+  for (const file of sourceFiles().map((file) => path.relative(ROOT, file))) {
     const from = placeOf(file);
     if (!from) continue;
     for (const { target, typeOnly } of importsOf(file)) {
