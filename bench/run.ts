@@ -86,7 +86,7 @@ const WORKLOADS: Workload[] = [
     name: 'CreatePartnerApp',
     partnerplane: {
       operation: 'CreatePartnerApp',
-      input: (n) => ({ Name: `bench${uniqueTag}n${n}`, Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: EXECUTION_ROLE, ClientToken: randomUUID() }),
+      input: (n) => ({ Name: `bench${uniqueTag}n${n}`, Type: 'lakera-guard', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: EXECUTION_ROLE, ClientToken: randomUUID() }),
     },
     moto: {
       operation: 'CreateModel',

@@ -14,7 +14,7 @@ async function ensureTeamApp(sagemaker: SageMakerClient, team: string): Promise<
   const live = Summaries.find((app) => app.Name === team && app.Status !== 'Deleted');
   if (live?.Arn) return live.Arn;
   const { Arn } = await sagemaker.send(
-    new CreatePartnerAppCommand({ Name: team, Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/PartnerAppRole' }),
+    new CreatePartnerAppCommand({ Name: team, Type: 'lakera-guard', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/PartnerAppRole' }),
   );
   return Arn!;
 }

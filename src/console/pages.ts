@@ -126,6 +126,7 @@ export function appsPage(view: { identity: Identity; region: string; apps: reado
 <label>Auth type <select name="AuthType"><option>IAM</option><option>IDC</option></select></label>
 <label>Identity Center instance ARN <input name="IdcInstanceArn" spellcheck="false" placeholder="only for IDC"></label>
 <label>Maintenance window start <input name="MaintenanceWindowStart" placeholder="Sun:02:00"></label>
+<label>Root admin users <input name="AdminUsers" spellcheck="false" placeholder="comma-separated; comet and fiddler need one"></label>
 <p class="error" role="alert" hidden></p>
 <button type="submit">Create</button>
 </form>

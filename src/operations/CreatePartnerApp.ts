@@ -1,6 +1,8 @@
 import { appArn, newAppId, type ApplicationConfig, type AppSettings, type AuthType, type IdcConfig, type PartnerApp, type PartnerAppType, type Tag } from '../domain/partnerApp.js';
 import { initialVersion } from '../domain/versions.js';
-import { checkSettingsRules, ClientTokenScope } from './common.js';
+import { checkNewApp } from '../domain/rules/partners.js';
+import { checkTagKeys } from '../domain/rules/tags.js';
+import { ClientTokenScope } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { Input, OperationContext, Output } from './context.js';
 import { writeTransition } from './write.js';
@@ -17,14 +19,17 @@ export async function CreatePartnerApp(input: Input<'CreatePartnerApp'>, context
     EnableIamSessionBasedIdentity: input.EnableIamSessionBasedIdentity,
     EnableAutoMinorVersionUpgrade: input.EnableAutoMinorVersionUpgrade,
   };
-  checkSettingsRules(settings);
+  const type = input.Type as PartnerAppType;
+  const version = initialVersion(type);
+  checkNewApp(type, version, settings);
+  const tags = (input.Tags ?? []) as Tag[];
+  checkTagKeys(tags.map((tag) => tag.Key));
 
   // No lookup of the token here: createApp checks it first, in the same transaction as the insert.
   const tokens = ClientTokenScope.of(context, 'CreatePartnerApp', input);
 
   const { accountId, region } = context.caller;
   const now = context.clock.now();
-  const type = input.Type as PartnerAppType;
   const app: PartnerApp = {
     arn: appArn(region, accountId, newAppId()),
     accountId,
@@ -33,13 +38,12 @@ export async function CreatePartnerApp(input: Input<'CreatePartnerApp'>, context
     type,
     status: 'Creating',
     settings,
-    version: initialVersion(type),
+    version,
     creationTime: now,
     lastModifiedTime: now,
     dueAt: now + transitionDelayMs(context.config, type, 'createDelayMs'),
     failTransition: context.config.failCreate?.test(input.Name) ?? false,
   };
-  const tags = (input.Tags ?? []) as Tag[];
   const { maxAppsPerAccount } = context.config;
   return writeTransition(context, { app, dueAt: app.dueAt!, answer: { Arn: app.arn }, tokens, action: 'created' }, (records) =>
     context.store.createApp({ app, tags, maxAppsPerAccount, ...records }),

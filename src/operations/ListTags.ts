@@ -1,6 +1,7 @@
 import { validationError } from '../protocol/errors.js';
 import { model } from '../protocol/shapes.js';
-import { assertOwnedArn, MAX_TAGS_PER_RESOURCE, resourceMissing } from './common.js';
+import { taggedResourceNotFound } from '../domain/rules/tags.js';
+import { assertOwnedArn, MAX_TAGS_PER_RESOURCE } from './common.js';
 import type { Input, OperationContext, Output } from './context.js';
 
 /** The token is the last key of the previous page, in base64url so it stays opaque. */
@@ -26,6 +27,6 @@ export async function ListTags(input: Input<'ListTags'>, context: OperationConte
     after: input.NextToken ? decodeToken(input.NextToken) : undefined,
     limit: input.MaxResults ?? MAX_TAGS_PER_RESOURCE,
   });
-  if (!page) throw resourceMissing(input.ResourceArn);
+  if (!page) throw taggedResourceNotFound(input.ResourceArn);
   return { Tags: page.items, NextToken: page.next === undefined ? undefined : encodeToken(page.next) };
 }

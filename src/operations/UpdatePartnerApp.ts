@@ -1,7 +1,9 @@
 import type { AppSettings, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { availableUpgrade } from '../domain/versions.js';
 import { validationError } from '../protocol/errors.js';
-import { checkSettingsRules, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
+import { checkUpdate, updatedSettings } from '../domain/rules/partners.js';
+import { checkTagKeys } from '../domain/rules/tags.js';
+import { ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { Input, OperationContext, Output } from './context.js';
 import { writeTransition } from './write.js';
@@ -18,11 +20,6 @@ export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context
   for (const field of ['MaintenanceConfig', 'Tier', 'ApplicationConfig', 'IdcConfig', 'AuthType', 'EnableIamSessionBasedIdentity', 'EnableAutoMinorVersionUpgrade'] as const) {
     if (input[field] !== undefined) Object.assign(changes, { [field]: input[field] });
   }
-  if (app.settings.AuthType === 'IDC' && changes.AuthType === 'IAM') {
-    throw validationError('AuthType can be changed only from IAM to IDC.');
-  }
-  checkSettingsRules({ ...app.settings, ...changes });
-
   if (input.AppVersion !== undefined) {
     const upgrade = availableUpgrade(app.type, app.version);
     if (input.AppVersion !== upgrade?.version) {
@@ -33,6 +30,11 @@ export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context
       );
     }
   }
+
+  checkUpdate(app, changes, input.AppVersion ?? app.version);
+  checkTagKeys((input.Tags ?? []).map((tag) => tag.Key!));
+  // The pending update carries the whole ApplicationConfig the app will have (members not named are kept).
+  if (changes.ApplicationConfig) changes.ApplicationConfig = updatedSettings(app.settings, changes).ApplicationConfig;
 
   const now = context.clock.now();
   const dueAt = now + transitionDelayMs(context.config, app.type, 'updateDelayMs');

@@ -1,6 +1,7 @@
 /** Rules shared by several operations: finding the caller's app, idempotency, tag limits. */
 import { hash } from 'node:crypto';
-import { parseAppArn, type AppSettings, type PartnerApp } from '../domain/partnerApp.js';
+import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
+import { taggedResourceNotFound } from '../domain/rules/tags.js';
 import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
 import type { IdempotencyRecord } from '../store/store.js';
 import type { OperationContext, OperationName, Output } from './context.js';
@@ -28,10 +29,8 @@ export async function findOwnedApp(context: OperationContext, arn: string, optio
  */
 export function assertOwnedArn(context: OperationContext, arn: string): void {
   const parts = parseAppArn(arn);
-  if (!parts || parts.accountId !== context.caller.accountId || parts.region !== context.caller.region) throw resourceMissing(arn);
+  if (!parts || parts.accountId !== context.caller.accountId || parts.region !== context.caller.region) throw taggedResourceNotFound(arn);
 }
-
-export const resourceMissing = (arn: string) => resourceNotFound(`Resource ${arn} does not exist.`);
 
 /** Canonical JSON (sorted keys) so two equal requests hash the same however they were written. */
 function canonical(value: unknown): string {
@@ -91,25 +90,3 @@ export class ClientTokenScope<Answer> {
 
 export const tooManyTags = (arn: string) =>
   validationError(`Resource ${arn} would have more than ${MAX_TAGS_PER_RESOURCE} tags; remove some with DeleteTags first.`);
-
-const globToRegex = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\=,@-]/g, '\\$&').replace(/\*/g, '.*')}$`);
-
-/** Rules that span several fields of the app's settings, checked after the model's own rules. */
-export function checkSettingsRules(settings: Partial<AppSettings>): void {
-  if (settings.AuthType === 'IDC' && !settings.IdcConfig) {
-    throw validationError('IdcConfig is required when AuthType is IDC.');
-  }
-  if (settings.AuthType === 'IAM' && settings.IdcConfig) {
-    throw validationError('IdcConfig can only be given when AuthType is IDC.');
-  }
-  const config = settings.ApplicationConfig;
-  if (!config?.RoleGroupAssignments?.length) return;
-  const assigned = (config.AssignedGroupPatterns ?? []).map(globToRegex);
-  for (const assignment of config.RoleGroupAssignments) {
-    for (const group of assignment.GroupPatterns) {
-      if (!assigned.some((pattern) => pattern.test(group))) {
-        throw validationError(`Group pattern ${group} of role ${assignment.RoleName} does not match any of ApplicationConfig.AssignedGroupPatterns.`);
-      }
-    }
-  }
-}

@@ -29,7 +29,7 @@ let ownerKey: TestAccount;
 let owner: SageMakerClient;
 let arn: string;
 
-const createInput = { Name: 'shared', Type: 'comet' as const, Tier: 'small', AuthType: 'IAM' as const, ExecutionRoleArn: ROLE_ARN, Tags: TAGS, ClientToken: CLIENT_TOKEN };
+const createInput = { Name: 'shared', Type: 'lakera-guard' as const, Tier: 'small', AuthType: 'IAM' as const, ExecutionRoleArn: ROLE_ARN, Tags: TAGS, ClientToken: CLIENT_TOKEN };
 
 before(async () => {
   server = await startTestServer();
@@ -84,10 +84,12 @@ for (const [who, makeOutsider] of outsiders) {
     });
 
     for (const operation of Object.keys(operationsOn('')) as (keyof ReturnType<typeof operationsOn>)[]) {
-      test(`${operation} answers ResourceNotFound, as for an app that does not exist`, async () => {
+      // The tag operations answer ValidationException for a resource that does not exist (docs/behaviour.md).
+      const expected = operation.endsWith('Tags') ? 'ValidationException' : 'ResourceNotFound';
+      test(`${operation} answers ${expected}, as for an app that does not exist`, async () => {
         const onTheApp = await errorOf(outsider.client, operationsOn(arn)[operation]);
         const onNothing = await errorOf(outsider.client, operationsOn(missingArn(outsider.region, outsider.account))[operation]);
-        assert.equal(onTheApp.name, 'ResourceNotFound');
+        assert.equal(onTheApp.name, expected);
         assert.deepEqual(onTheApp, onNothing);
       });
     }

@@ -46,7 +46,7 @@ function cli(args: string[], env: Record<string, string> = LOCAL_ENV): Promise<R
   });
 }
 
-const createArgs = (name: string) => ['create', '--name', name, '--type', 'comet', '--tier', 'small', '--execution-role-arn', ROLE];
+const createArgs = (name: string) => ['create', '--name', name, '--type', 'comet', '--admin-user', 'ada', '--tier', 'small', '--execution-role-arn', ROLE];
 
 before(async () => {
   server = await startTestServer({ failCreate: /^doomed/, failUpdate: /^shaky/ });
@@ -137,7 +137,7 @@ describe('describe, update, open, delete by name', () => {
 
   test('update --wait exits 1 when the app ends UpdateFailed', async () => {
     const client = server.client();
-    const { Arn } = await client.send(new CreatePartnerAppCommand({ Name: 'shaky1', Type: 'fiddler', Tier: 'small', ExecutionRoleArn: ROLE, AuthType: 'IAM' }));
+    const { Arn } = await client.send(new CreatePartnerAppCommand({ Name: 'shaky1', Type: 'fiddler', ApplicationConfig: { AdminUsers: ['ada'] }, Tier: 'small', ExecutionRoleArn: ROLE, AuthType: 'IAM' }));
     await waitForStatus(() => client.send(new DescribePartnerAppCommand({ Arn })), ['Available']);
     const run = await cli(['update', Arn!, '--tier', 'large', ...FAST_WAIT]);
     assert.equal(run.code, 1);

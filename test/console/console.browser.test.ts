@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CreatePartnerAppCommand, DescribePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, waitForStatus, type TestServer } from '../helpers/server.js';
 
@@ -35,7 +35,7 @@ describe('the web console in headless Chromium', { skip }, () => {
     server = await startTestServer({ createDelayMs: VISIBLE_TRANSITION_MS, updateDelayMs: VISIBLE_TRANSITION_MS, deleteDelayMs: VISIBLE_TRANSITION_MS, failCreate: /^broken/ });
     // Apps made with the SDK before the page opens: the table shows every app of the account.
     const sdk = server.client();
-    const made = (['fiddler', 'lakera-guard'] as const).map(async (Type, index) => {
+    const made = (['deepchecks-llm-evaluation', 'lakera-guard'] as const).map(async (Type, index) => {
       const Name = ['brokenapp', 'guardrails'][index]!;
       const { Arn } = await sdk.send(new CreatePartnerAppCommand({ Name, Type, Tier: 'small', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/PartnerAppRole', AuthType: 'IAM' }));
       await waitForStatus(() => sdk.send(new DescribePartnerAppCommand({ Arn })), ['Available', 'Failed']);
@@ -106,6 +106,8 @@ describe('the web console in headless Chromium', { skip }, () => {
   test('an app created in the form goes from Creating to Available in the table', async () => {
     await page.fill('#create-form input[name="Name"]', 'consoleapp');
     await page.fill('#create-form input[name="MaintenanceWindowStart"]', 'Sun:02:00');
+    // A comet app needs a root admin user (docs/behaviour.md); the form takes them comma-separated.
+    await page.fill('#create-form input[name="AdminUsers"]', 'ada, grace');
     await page.click('#create-form button[type="submit"]');
     await row('consoleapp', 'Creating').waitFor();
     assert.equal(await page.locator('#create-form .error').isHidden(), true);
@@ -113,6 +115,9 @@ describe('the web console in headless Chromium', { skip }, () => {
     await row('consoleapp', 'Available').waitFor();
     const cells = await row('consoleapp').locator('td').allInnerTexts();
     assert.deepEqual(cells.slice(0, 5), ['consoleapp', 'comet', 'small', 'Available', '1.1']);
+    const { Summaries } = await server.client().send(new ListPartnerAppsCommand({}));
+    const created = Summaries!.find((summary) => summary.Name === 'consoleapp')!;
+    assert.deepEqual((await server.client().send(new DescribePartnerAppCommand({ Arn: created.Arn }))).ApplicationConfig, { AdminUsers: ['ada', 'grace'] });
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'console-available.png') });
   });
 

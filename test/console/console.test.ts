@@ -14,7 +14,7 @@ import { startTestServer, tempDir, type TestServer } from '../helpers/server.js'
 const ROLE = 'arn:aws:iam::123456789012:role/PartnerAppRole';
 const app = (Name: string, extra: Partial<CreatePartnerAppCommandInput> = {}): CreatePartnerAppCommandInput => ({
   Name,
-  Type: 'comet',
+  Type: 'lakera-guard',
   Tier: 'small',
   ExecutionRoleArn: ROLE,
   AuthType: 'IAM',

@@ -104,7 +104,7 @@ describe('the container image', { skip: host ? false : `no Docker Engine for the
 
     const arn = await boto3(
       first.endpoint,
-      'arn = sm.create_partner_app(Name="containerapp", Type="comet", Tier="small", AuthType="IAM", ExecutionRoleArn="arn:aws:iam::123456789012:role/PartnerAppRole")["Arn"]\n' +
+      'arn = sm.create_partner_app(Name="containerapp", Type="lakera-guard", Tier="small", AuthType="IAM", ExecutionRoleArn="arn:aws:iam::123456789012:role/PartnerAppRole")["Arn"]\n' +
         'while sm.describe_partner_app(Arn=arn)["Status"] == "Creating": time.sleep(0.2)\n' +
         'print(arn)',
     );

@@ -96,14 +96,14 @@ from botocore.exceptions import ClientError
 sm = boto3.client("sagemaker", endpoint_url=sys.argv[1], region_name="eu-west-1",
                   aws_access_key_id="test", aws_secret_access_key="test")
 out = {}
-arn = sm.create_partner_app(Name=sys.argv[2], Type="fiddler", Tier="small", AuthType="IAM",
+arn = sm.create_partner_app(Name=sys.argv[2], Type="fiddler", Tier="small", AuthType="IAM", ApplicationConfig={"AdminUsers": ["ada"]},
                             ExecutionRoleArn="${ROLE_ARN}")["Arn"]
 described = sm.describe_partner_app(Arn=arn)
 out["arn"] = arn
 out["status"] = described["Status"]
 out["creation_time_type"] = type(described["CreationTime"]).__name__
 out["request_id"] = described["ResponseMetadata"]["RequestId"]
-for call in (lambda: sm.create_partner_app(Name=sys.argv[2], Type="comet", Tier="small", AuthType="IAM", ExecutionRoleArn="${ROLE_ARN}"),
+for call in (lambda: sm.create_partner_app(Name=sys.argv[2], Type="lakera-guard", Tier="small", AuthType="IAM", ExecutionRoleArn="${ROLE_ARN}"),
              lambda: sm.describe_partner_app(Arn=arn[:-12] + "ZZZZZZZZZZZZ"),
              lambda: sm.list_partner_apps(MaxResults=101)):
     try:

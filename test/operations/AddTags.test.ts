@@ -59,20 +59,20 @@ describe('behaviour', () => {
     assert.deepEqual(tags.find((tag) => tag.Key === 'twice'), { Key: 'twice', Value: 'second' });
   });
 
-  test("an unknown ARN, another account's app, another kind of SageMaker resource and a Deleted app are ResourceNotFound", async () => {
+  test("an unknown ARN, another account's app, another kind of SageMaker resource and a Deleted app are a ValidationException, as SageMaker answers for a resource that does not exist", async () => {
     const client = accountClient(server);
     const { accountId } = client.account;
     const unknown = missingArn(accountId);
-    await rejectsWith(addTags(client, unknown, [{ Key: 'k', Value: 'v' }]), { name: 'ResourceNotFound', message: `Resource ${unknown} does not exist.` });
+    await rejectsWith(addTags(client, unknown, [{ Key: 'k', Value: 'v' }]), { name: 'ValidationException', message: `Resource ${unknown} does not exist.` });
     const trainingJob = `arn:aws:sagemaker:us-east-1:${accountId}:training-job/my-job`;
-    await rejectsWith(addTags(client, trainingJob, [{ Key: 'k', Value: 'v' }]), { name: 'ResourceNotFound', message: `Resource ${trainingJob} does not exist.` });
+    await rejectsWith(addTags(client, trainingJob, [{ Key: 'k', Value: 'v' }]), { name: 'ValidationException', message: `Resource ${trainingJob} does not exist.` });
 
     const theirs = await createAvailableApp(accountClient(server));
-    await rejectsWith(addTags(client, theirs, [{ Key: 'k', Value: 'v' }]), { name: 'ResourceNotFound', message: `Resource ${theirs} does not exist.` });
+    await rejectsWith(addTags(client, theirs, [{ Key: 'k', Value: 'v' }]), { name: 'ValidationException', message: `Resource ${theirs} does not exist.` });
 
     const Arn = await createAvailableApp(client);
     await client.send(new DeletePartnerAppCommand({ Arn }));
     await waitFor(client, Arn, 'Deleted');
-    await rejectsWith(addTags(client, Arn, [{ Key: 'k', Value: 'v' }]), { name: 'ResourceNotFound', message: `Resource ${Arn} does not exist.` });
+    await rejectsWith(addTags(client, Arn, [{ Key: 'k', Value: 'v' }]), { name: 'ValidationException', message: `Resource ${Arn} does not exist.` });
   });
 });

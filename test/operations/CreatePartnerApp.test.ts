@@ -17,6 +17,7 @@ import {
   describeApp,
   IDC_INSTANCE_ARN,
   rejectsWith,
+  ROOT_ADMIN,
   ROLE_ARN,
   uniqueName,
   waitFor,
@@ -88,6 +89,7 @@ describe('validation across fields', () => {
     const { Arn } = await create(client, {
       Type: 'fiddler',
       ApplicationConfig: {
+        AdminUsers: [ROOT_ADMIN],
         AssignedGroupPatterns: ['ml-*', 'auditors'],
         RoleGroupAssignments: [
           { RoleName: 'ORG_ADMIN', GroupPatterns: ['ml-admins'] },
@@ -158,7 +160,7 @@ describe('behaviour', () => {
 
   test('settings left out are not made up', async () => {
     const client = accountClient(server);
-    const Arn = await createAvailableApp(client);
+    const Arn = await createAvailableApp(client, { Type: 'lakera-guard', ApplicationConfig: undefined });
     const app = await describeApp(client, Arn);
     for (const member of ['KmsKeyId', 'MaintenanceConfig', 'ApplicationConfig', 'EnableIamSessionBasedIdentity', 'IdcConfig', 'Error', 'AvailableUpgrade'] as const) {
       assert.equal(app[member], undefined, `${member} was not given`);

@@ -73,7 +73,7 @@ describe('behaviour', () => {
     assert.equal(gone.name, 'ResourceNotFound');
     assert.equal(gone.message, `Partner app ${Arn} does not exist.`);
     assert.deepEqual(await listed(client), []);
-    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: Arn })), { name: 'ResourceNotFound' });
+    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: Arn })), { name: 'ValidationException', message: `Resource ${Arn} does not exist.` });
   });
 
   test('a Deleted app cannot be deleted again: ResourceNotFound', async () => {

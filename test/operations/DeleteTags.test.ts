@@ -40,19 +40,19 @@ describe('behaviour', () => {
     assert.deepEqual(await keysOf(client, Arn), []);
   });
 
-  test("an unknown ARN, another account's app and a Deleted app are ResourceNotFound; the other account's tags stay", async () => {
+  test("an unknown ARN, another account's app and a Deleted app are a ValidationException, as SageMaker answers for a resource that does not exist; the other account's tags stay", async () => {
     const client = accountClient(server);
     const unknown = missingArn(client.account.accountId);
-    await rejectsWith(deleteTags(client, unknown, ['k']), { name: 'ResourceNotFound', message: `Resource ${unknown} does not exist.` });
+    await rejectsWith(deleteTags(client, unknown, ['k']), { name: 'ValidationException', message: `Resource ${unknown} does not exist.` });
 
     const owner = accountClient(server);
     const theirs = await createAvailableApp(owner, { Tags: [{ Key: 'k', Value: 'v' }] });
-    await rejectsWith(deleteTags(client, theirs, ['k']), { name: 'ResourceNotFound', message: `Resource ${theirs} does not exist.` });
+    await rejectsWith(deleteTags(client, theirs, ['k']), { name: 'ValidationException', message: `Resource ${theirs} does not exist.` });
     assert.deepEqual(await keysOf(owner, theirs), ['k']);
 
     const Arn = await createAvailableApp(client);
     await client.send(new DeletePartnerAppCommand({ Arn }));
     await waitFor(client, Arn, 'Deleted');
-    await rejectsWith(deleteTags(client, Arn, ['k']), { name: 'ResourceNotFound', message: `Resource ${Arn} does not exist.` });
+    await rejectsWith(deleteTags(client, Arn, ['k']), { name: 'ValidationException', message: `Resource ${Arn} does not exist.` });
   });
 });

@@ -56,11 +56,11 @@ describe('behaviour', () => {
     }
   });
 
-  test("an unknown ARN and another account's app are ResourceNotFound", async () => {
+  test("an unknown ARN and another account's app are a ValidationException, as SageMaker answers for a resource that does not exist", async () => {
     const client = accountClient(server);
     const unknown = missingArn(client.account.accountId);
-    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: unknown })), { name: 'ResourceNotFound', message: `Resource ${unknown} does not exist.` });
+    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: unknown })), { name: 'ValidationException', message: `Resource ${unknown} does not exist.` });
     const theirs = await createAvailableApp(accountClient(server), { Tags: [{ Key: 'secret', Value: 'theirs' }] });
-    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: theirs })), { name: 'ResourceNotFound', message: `Resource ${theirs} does not exist.` });
+    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: theirs })), { name: 'ValidationException', message: `Resource ${theirs} does not exist.` });
   });
 });

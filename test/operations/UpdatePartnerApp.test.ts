@@ -9,7 +9,7 @@ import {
   type UpdatePartnerAppCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { rawRequest, startTestServer, type TestServer } from '../helpers/server.js';
-import { accountClient, createAvailableApp, createInput, describeApp, IDC_INSTANCE_ARN, missingArn, rejectsWith, uniqueName, waitFor } from './support.js';
+import { accountClient, createAvailableApp, createInput, describeApp, IDC_INSTANCE_ARN, missingArn, rejectsWith, ROOT_ADMIN, uniqueName, waitFor } from './support.js';
 
 /** Finishes transitions quickly; updates of apps named failing… fail. */
 let server: TestServer;
@@ -51,14 +51,26 @@ describe('validation across fields and against the app', () => {
     for (const arn of [iam, idc]) assert.equal((await describeApp(client, arn)).Status, 'Available', 'a refused update changes nothing');
   });
 
-  test('RoleGroupAssignments must match the AssignedGroupPatterns of the new ApplicationConfig', async () => {
+  test('RoleGroupAssignments must match the AssignedGroupPatterns the app will have: those given, else those it keeps', async () => {
     const client = accountClient(server);
-    const Arn = await createAvailableApp(client, { Type: 'fiddler', ApplicationConfig: { AssignedGroupPatterns: ['ml-*'] } });
-    await rejectsWith(update(client, Arn, { ApplicationConfig: { RoleGroupAssignments: [{ RoleName: 'ORG_ADMIN', GroupPatterns: ['ml-admins'] }] } }), {
+    const Arn = await createAvailableApp(client, { Type: 'fiddler', ApplicationConfig: { AdminUsers: [ROOT_ADMIN], AssignedGroupPatterns: ['ml-*'] } });
+    await rejectsWith(update(client, Arn, { ApplicationConfig: { RoleGroupAssignments: [{ RoleName: 'ORG_ADMIN', GroupPatterns: ['finance'] }] } }), {
+      name: 'ValidationException',
+      message: 'Group pattern finance of role ORG_ADMIN does not match any of ApplicationConfig.AssignedGroupPatterns.',
+    });
+    const replaced = { AssignedGroupPatterns: ['auditors'], RoleGroupAssignments: [{ RoleName: 'ORG_ADMIN', GroupPatterns: ['ml-admins'] }] };
+    await rejectsWith(update(client, Arn, { ApplicationConfig: replaced }), {
       name: 'ValidationException',
       message: 'Group pattern ml-admins of role ORG_ADMIN does not match any of ApplicationConfig.AssignedGroupPatterns.',
     });
     assert.equal((await describeApp(client, Arn)).Status, 'Available');
+    await update(client, Arn, { ApplicationConfig: { RoleGroupAssignments: [{ RoleName: 'ORG_ADMIN', GroupPatterns: ['ml-admins'] }] } });
+    await waitFor(client, Arn, 'Available');
+    assert.deepEqual((await describeApp(client, Arn)).ApplicationConfig, {
+      AdminUsers: [ROOT_ADMIN],
+      AssignedGroupPatterns: ['ml-*'],
+      RoleGroupAssignments: [{ RoleName: 'ORG_ADMIN', GroupPatterns: ['ml-admins'] }],
+    });
   });
 
   test('AppVersion must be the one upgrade on offer: no skipping, no downgrade, nothing past the newest', async () => {
@@ -135,12 +147,15 @@ describe('behaviour', () => {
     assert.ok(after.LastModifiedTime! > before.LastModifiedTime!);
   });
 
-  test('ApplicationConfig is replaced as a whole', async () => {
+  test('an ApplicationConfig naming some members replaces those and keeps the others, root admin users included', async () => {
     const client = accountClient(server);
     const Arn = await createAvailableApp(client, { ApplicationConfig: { AdminUsers: ['ada'], Arguments: { a: '1' } } });
     await update(client, Arn, { ApplicationConfig: { Arguments: { b: '2' } } });
     await waitFor(client, Arn, 'Available');
-    assert.deepEqual((await describeApp(client, Arn)).ApplicationConfig, { Arguments: { b: '2' } });
+    assert.deepEqual((await describeApp(client, Arn)).ApplicationConfig, { AdminUsers: ['ada'], Arguments: { b: '2' } });
+    await update(client, Arn, { ApplicationConfig: { AdminUsers: ['grace', 'ada'], Arguments: {} } });
+    await waitFor(client, Arn, 'Available');
+    assert.deepEqual((await describeApp(client, Arn)).ApplicationConfig, { AdminUsers: ['grace', 'ada'], Arguments: {} }, 'a member given empty is emptied');
   });
 
   test('AppVersion upgrades through Updating to that version, with its end-of-life date and the next upgrade', async () => {

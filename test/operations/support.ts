@@ -21,9 +21,12 @@ export const APP_ARN_PATTERN = /^arn:aws:sagemaker:([a-z0-9-]+):(\d{12}):partner
 /** A name no other test uses; Names are letters and digits only. */
 export const uniqueName = (prefix = 'app') => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-/** A minimal valid CreatePartnerApp request. */
+/** The root admin user Comet and Fiddler apps must have (docs/behaviour.md). */
+export const ROOT_ADMIN = 'admin@example.com';
+
+/** A minimal valid CreatePartnerApp request: a comet app with its root admin user. */
 export function createInput(overrides: Partial<CreatePartnerAppCommandInput> = {}): CreatePartnerAppCommandInput {
-  return { Name: uniqueName(), Type: 'comet', ExecutionRoleArn: ROLE_ARN, Tier: 'small', AuthType: 'IAM', ...overrides };
+  return { Name: uniqueName(), Type: 'comet', ExecutionRoleArn: ROLE_ARN, Tier: 'small', AuthType: 'IAM', ApplicationConfig: { AdminUsers: [ROOT_ADMIN] }, ...overrides };
 }
 
 /** An SDK client of an account of its own (from the test server's credentials file), in `region`. */

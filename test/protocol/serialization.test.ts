@@ -129,7 +129,7 @@ describe('absent, null and unknown members', () => {
       message: "1 validation error detected: Value null at 'arn' failed to satisfy constraint: Member must not be null",
     });
     const nested = await rawRequest(server.url, 'CreatePartnerApp', {
-      body: { ...createInput(), MaintenanceConfig: null, ApplicationConfig: { AdminUsers: null, Arguments: null }, IdcConfig: null, Tags: null },
+      body: { ...createInput({ Type: 'lakera-guard' }), MaintenanceConfig: null, ApplicationConfig: { AdminUsers: null, Arguments: null }, IdcConfig: null, Tags: null },
     });
     assert.equal(nested.status, 200, nested.text);
   });

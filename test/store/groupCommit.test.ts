@@ -8,7 +8,7 @@ import { GroupCommit } from '../../src/store/groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from '../../src/store/walSync.js';
 import { startTestServer, tempDir } from '../helpers/server.js';
 
-const createInput = (name: string) => ({ Name: name, Type: 'comet' as const, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' as const });
+const createInput = (name: string) => ({ Name: name, Type: 'lakera-guard' as const, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/r', Tier: 'small', AuthType: 'IAM' as const });
 
 test('concurrent creates are each answered as if alone, and all of them survive a restart', async () => {
   // Group commit is the SQLite store's: this test uses SQLite whichever store the suite runs on.

@@ -396,7 +396,8 @@ describe('several problems in one response', () => {
   });
 
   test('values at the edges of the constraints pass validation (and reach the operation)', async () => {
-    // Reaching the operation shows as its own answer: a list, or ResourceNotFound for APP, which names no app.
+    // Reaching the operation shows as its own answer: a list, or ResourceNotFound for APP, which names no
+    // app (for the tag operations, the ValidationException they answer for a resource that does not exist).
     assert.ok((await client.send(new ListPartnerAppsCommand({ MaxResults: 1 }))).Summaries);
     assert.ok((await client.send(new ListPartnerAppsCommand({ MaxResults: 100, NextToken: '' }))).Summaries);
     for (const [ExpiresInSeconds, SessionExpirationDurationInSeconds] of [
@@ -407,12 +408,10 @@ describe('several problems in one response', () => {
     }
     const longestArn = padded('arn:aws', ':sagemaker:us-east-1:000000000000:partner-app/app-AAAAAAAAAAAA', 128);
     await rejectsWith(client.send(new DescribePartnerAppCommand({ Arn: longestArn })), { name: 'ResourceNotFound' });
-    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: APP, MaxResults: 50 })), { name: 'ResourceNotFound' });
-    await rejectsWith(client.send(new DeleteTagsCommand({ ResourceArn: APP, TagKeys: times(50, (i) => `${i}`.padEnd(128, 'k')) })), { name: 'ResourceNotFound' });
-    await rejectsWith(
-      client.send(new AddTagsCommand({ ResourceArn: APP, Tags: times(50, (i) => ({ Key: `ключ ${i}:/=+-@_.`, Value: 'v'.repeat(256) })) })),
-      { name: 'ResourceNotFound' },
-    );
+    const notFound = { name: 'ValidationException', message: `Resource ${APP} does not exist.` };
+    await rejectsWith(client.send(new ListTagsCommand({ ResourceArn: APP, MaxResults: 50 })), notFound);
+    await rejectsWith(client.send(new DeleteTagsCommand({ ResourceArn: APP, TagKeys: times(50, (i) => `${i}`.padEnd(128, 'k')) })), notFound);
+    await rejectsWith(client.send(new AddTagsCommand({ ResourceArn: APP, Tags: times(50, (i) => ({ Key: `ключ ${i}:/=+-@_.`, Value: 'v'.repeat(256) })) })), notFound);
   });
 });
 

@@ -111,6 +111,7 @@ function createInput() {
   const field = (name) => createForm.elements[name].value.trim() || undefined;
   const windowStart = field('MaintenanceWindowStart');
   const idcInstanceArn = field('IdcInstanceArn');
+  const adminUsers = (field('AdminUsers') ?? '').split(',').map((user) => user.trim()).filter(Boolean);
   return {
     Name: field('Name'),
     Type: field('Type'),
@@ -119,6 +120,7 @@ function createInput() {
     AuthType: field('AuthType'),
     IdcConfig: idcInstanceArn && { InstanceArn: idcInstanceArn },
     MaintenanceConfig: windowStart && { MaintenanceWindowStart: windowStart },
+    ApplicationConfig: adminUsers.length > 0 ? { AdminUsers: adminUsers } : undefined,
   };
 }
 
