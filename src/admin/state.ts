@@ -12,6 +12,7 @@
  * Times are epoch milliseconds, as the store keeps them.
  */
 import { APP_STATUSES, APP_TYPES, parseAppArn, type PartnerApp, type Tag } from '../domain/partnerApp.js';
+import { partitionOf } from '../domain/rules/regions.js';
 import { validationError } from '../protocol/errors.js';
 import type { IdempotencyRecord, StateSnapshot } from '../store/store.js';
 
@@ -86,6 +87,7 @@ function appFrom(value: unknown, path: string): { app: PartnerApp; tags: Tag[] }
   if (!owner) throw invalid(`${path}.arn`, 'is not a partner app ARN');
   const accountId = string(raw.accountId, `${path}.accountId`);
   const region = string(raw.region, `${path}.region`);
+  if (partitionOf(region) === undefined) throw invalid(`${path}.region`, 'is not a region of any AWS partition');
   if (owner.accountId !== accountId || owner.region !== region) throw invalid(`${path}.arn`, 'does not match accountId and region');
   const settings = object(raw.settings, `${path}.settings`);
   string(settings.ExecutionRoleArn, `${path}.settings.ExecutionRoleArn`);

@@ -10,6 +10,9 @@
  *                    the entry's account (default: user named after the access key)
  *   sessionName      the IAM session name (default: the assumed-role session, else the last part of
  *                    the principal)
+ *   sessionTags      the STS session tags of a role or assumed-role principal's session, an object of
+ *                    tag key → value: `{"SageMakerPartnerAppUser": "alice"}` is the identity apps see
+ *                    (docs/behaviour.md)
  *   allowedActions   IAM-style actions the key may perform, `*` and `?` as wildcards:
  *                    `sagemaker:*`, `sagemaker:Describe*`, `sagemaker:CreatePartnerApp` (default: all)
  * Everything is checked at start; a mistake names the entry and stops the server.
@@ -18,6 +21,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.js';
+import { partnerAppUserOf } from '../domain/rules/identity.js';
+import { arnPartition } from '../domain/rules/regions.js';
 import { accessDenied } from '../protocol/errors.js';
 import type { Caller } from '../operations/context.js';
 
@@ -29,6 +34,10 @@ export interface AccessKey {
   /** IAM-style ARN of whoever holds the key. */
   principal: string;
   sessionName: string;
+  /** The session's tags (an STS session of a role); empty for users and root. */
+  sessionTags: Readonly<Record<string, string>>;
+  /** The value of its SageMakerPartnerAppUser session tag, the user identity apps see. */
+  partnerAppUser?: string;
   /** Whether IAM would let this key perform `action` (e.g. `sagemaker:CreatePartnerApp`). */
   allows(action: string): boolean;
 }
@@ -46,17 +55,18 @@ export const LOCAL_ACCESS_KEY: AccessKey = {
   accountId: LOCAL_ACCOUNT_ID,
   principal: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/test`,
   sessionName: 'test',
+  sessionTags: Object.freeze({}),
   allows: allowEverything,
 };
 
-const ENTRY_FIELDS = new Set(['accessKeyId', 'secretAccessKey', 'accountId', 'sessionToken', 'principal', 'sessionName', 'allowedActions']);
+const ENTRY_FIELDS = new Set(['accessKeyId', 'secretAccessKey', 'accountId', 'sessionToken', 'principal', 'sessionName', 'sessionTags', 'allowedActions']);
 // Access key ids end up inside `Credential=<id>/<date>/…`, so no slashes, commas or spaces.
 const ACCESS_KEY_ID = /^[\w.-]{1,128}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 // IAM's own character set for user, role and session names.
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const PRINCIPAL_ARN = /^arn:aws:(?:iam::(\d{12}):(?:root|user\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+|role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+)|sts::(\d{12}):assumed-role\/[\w+=,.@-]+\/([\w+=,.@-]+))$/;
+const PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:(?:iam::(\d{12}):(?:root|user\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+|role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+)|sts::(\d{12}):assumed-role\/[\w+=,.@-]+\/([\w+=,.@-]+))$/;
 const ACTION = /^(?:\*|sagemaker:[A-Za-z*?]+)$/i;
 
 /** Where a mistake is: "credentials file <path>: entry 2 (AKIA…)". */
@@ -80,7 +90,7 @@ function parseEntry(raw: unknown, label: string, knownActions: ReadonlySet<strin
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('must be an object');
   const entry = raw as Record<string, unknown>;
   for (const field of Object.keys(entry)) if (!ENTRY_FIELDS.has(field)) fail(`unknown field '${field}' (known: ${[...ENTRY_FIELDS].join(', ')})`);
-  const { accessKeyId, secretAccessKey, accountId, sessionToken, principal, sessionName, allowedActions } = entry;
+  const { accessKeyId, secretAccessKey, accountId, sessionToken, principal, sessionName, sessionTags, allowedActions } = entry;
 
   if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) fail('accessKeyId must be 1 to 128 letters, digits, _ . or -');
   if (typeof secretAccessKey !== 'string' || secretAccessKey === '') fail('secretAccessKey must be a non-empty string');
@@ -124,8 +134,33 @@ function parseEntry(raw: unknown, label: string, knownActions: ReadonlySet<strin
     sessionToken: sessionToken as string | undefined,
     principal: principalArn,
     sessionName: (sessionName as string | undefined) ?? assumedSession ?? principalArn.slice(principalArn.lastIndexOf('/') + 1),
+    ...parseSessionTags(sessionTags, principalArn, fail),
     allows,
   };
+}
+
+// STS TagSession's limits: 50 tags, keys of 1 to 128 and values of up to 256 such characters.
+const MAX_SESSION_TAGS = 50;
+const SESSION_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const IS_SESSION = /:(?:assumed-role|role)\//;
+
+/** An entry's sessionTags: only a session (a role's) has them, and they follow STS's rules for tags. */
+function parseSessionTags(raw: unknown, principal: string, fail: (problem: string) => never): Pick<AccessKey, 'sessionTags' | 'partnerAppUser'> {
+  if (raw === undefined) return { sessionTags: Object.freeze({}) };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('sessionTags must be an object of tag key → value');
+  if (!IS_SESSION.test(principal)) fail(`sessionTags need a role or assumed-role principal: only an STS session has session tags, and ${principal} is not one`);
+  const tags = Object.entries(raw as Record<string, unknown>);
+  if (tags.length > MAX_SESSION_TAGS) fail(`sessionTags may have at most ${MAX_SESSION_TAGS} tags, got ${tags.length}`);
+  for (const [key, value] of tags) {
+    if ([...key].length < 1 || [...key].length > 128 || !SESSION_TAG_TEXT.test(key) || /^aws:/i.test(key)) {
+      fail(`sessionTags key ${JSON.stringify(key)} must be 1 to 128 letters, digits, spaces or _ . : / = + - @, and not start with aws:`);
+    }
+    if (typeof value !== 'string' || [...value].length > 256 || !SESSION_TAG_TEXT.test(value)) {
+      fail(`sessionTags value of ${key} must be a string of up to 256 letters, digits, spaces or _ . : / = + - @`);
+    }
+  }
+  const sessionTags = Object.freeze(Object.fromEntries(tags) as Record<string, string>);
+  return { sessionTags, partnerAppUser: partnerAppUserOf(sessionTags) };
 }
 
 /** Parses and checks a credentials file's text; `knownActions` are the `sagemaker:<Op>` names served. */
@@ -203,5 +238,5 @@ export function assertAllowed(credentials: Credentials, caller: Caller, action: 
 export function requestedResource(input: unknown, caller: Caller): string {
   const { Arn, ResourceArn } = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const arn = Arn ?? ResourceArn;
-  return typeof arn === 'string' ? arn : `arn:aws:sagemaker:${caller.region}:${caller.accountId}:partner-app/*`;
+  return typeof arn === 'string' ? arn : `arn:${arnPartition(caller.region)}:sagemaker:${caller.region}:${caller.accountId}:partner-app/*`;
 }

@@ -21,7 +21,8 @@
  *      service that shows one (others document only that every x-amz-* header sent must be signed):
  *      an X-Amz-Target left out of the signature could be swapped, replaying a Describe as a Delete
  *   6. another algorithm, a malformed credential → IncompleteSignatureException
- *   7. a scope of the wrong region, service, terminator or date → InvalidSignatureException
+ *   7. a scope of the wrong region (one no AWS partition has, domain/rules/regions.ts), service,
+ *      terminator or date             → InvalidSignatureException
  *   8. an unknown access key              → UnrecognizedClientException
  *   9. a signature that does not match    → InvalidSignatureException
  *  10. a security token that does not match the key's → UnrecognizedClientException
@@ -34,6 +35,7 @@ import type { HttpRequest } from '@smithy/types';
 import type { Caller } from '../operations/context.js';
 import { incompleteSignature, invalidSignature, missingAuthenticationToken, unrecognizedClient } from '../protocol/errors.js';
 import { headersOf, headerValue, type HeaderMap } from '../protocol/headers.js';
+import { partitionOf } from '../domain/rules/regions.js';
 import type { AccessKey, Credentials } from './credentials.js';
 import { HmacSha256Key } from './hmac.js';
 
@@ -67,7 +69,6 @@ const headersNotSigned = (names: readonly string[]) =>
 
 const ISO_BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const AUTHORIZATION_SEPARATORS = /[, ]/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const DECIMAL = /^\d+$/;
 const TRAILING_SLASHES = /\/+$/;
 const sha256 = Hash.bind(null, 'sha256');
@@ -263,7 +264,7 @@ function readScope(credential: string, longDate: string, service: string): Scope
   }
   const [accessKeyId, date, region, scopeService, terminator] = parts as [string, string, string, string, string];
   const problems: string[] = [];
-  if (!REGION.test(region)) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
+  if (partitionOf(region) === undefined) problems.push(`Credential should be scoped to a valid region, not '${region}'.`);
   if (scopeService !== service) problems.push(`Credential should be scoped to correct service: '${service}'.`);
   if (terminator !== 'aws4_request') problems.push(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`);
   if (date !== longDate.slice(0, 8)) {
@@ -461,7 +462,9 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   const tokenMatches = key.sessionToken === undefined ? token === undefined : token !== undefined && sameSecret(token, key.sessionToken);
   if (!tokenMatches) throw unrecognizedClient();
 
-  return { accountId: key.accountId, region: scope.region, accessKeyId: key.accessKeyId, principal: key.principal, sessionName: key.sessionName };
+  const caller: Caller = { accountId: key.accountId, region: scope.region, accessKeyId: key.accessKeyId, principal: key.principal, sessionName: key.sessionName };
+  if (key.partnerAppUser !== undefined) caller.partnerAppUser = key.partnerAppUser;
+  return caller;
 }
 
 /** The raw request of a Node request whose body has been read. */

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessKey } from '../auth/credentials.js';
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
 import type { Invoke } from '../api/invoke.js';
+import { partitionOf } from '../domain/rules/regions.js';
 import type { Logger } from '../logger.js';
 import type { Caller } from '../operations/context.js';
 import { parseJsonBody } from '../protocol/awsJson.js';
@@ -25,7 +26,7 @@ import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigne
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, SignInThrottle } from './signInThrottle.js';
 
 /** What the console needs to know about an access key: the credential store's entry. */
-export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principal' | 'sessionName'>;
+export type ConsoleCredential = Pick<AccessKey, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'accountId' | 'principal' | 'sessionName' | 'partnerAppUser'>;
 
 export interface ConsoleDependencies {
   /** The API pipeline after authentication: validation, authorization, the operation. */
@@ -51,7 +52,6 @@ const API_PATH = `${CONSOLE_PATH}/api/`;
 const CONSOLE_OPERATIONS = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'CreatePartnerAppPresignedUrl']);
 
 const DEFAULT_REGION = 'us-east-1';
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /** Pages of ListPartnerApps read for the table; bounds the work of one poll. */
 const MAX_LIST_PAGES = 20;
 const SIGN_IN_BODY_LIMIT = 8 * 1024;
@@ -78,7 +78,7 @@ const sendHtml = (res: ServerResponse, requestId: string, status: number, page: 
 
 function regionOf(url: URL): string {
   const region = url.searchParams.get('region') ?? DEFAULT_REGION;
-  if (!REGION.test(region)) throw consoleBadRegion();
+  if (partitionOf(region) === undefined) throw consoleBadRegion();
   return region;
 }
 
@@ -121,6 +121,7 @@ const callerFor = (credential: ConsoleCredential, region: string): Caller => ({
   accessKeyId: credential.accessKeyId,
   principal: credential.principal,
   sessionName: credential.sessionName,
+  partnerAppUser: credential.partnerAppUser,
 });
 
 /** Forgotten between the list and the describe: no longer there to show. */

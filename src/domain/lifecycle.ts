@@ -32,9 +32,9 @@ export interface LifecycleSettings {
 }
 
 /** An IDC app gets its Identity Center application when it is provisioned. */
-function withIdcApplication(settings: AppSettings, accountId: string): AppSettings {
+function withIdcApplication(settings: AppSettings, app: PartnerApp): AppSettings {
   if (settings.AuthType !== 'IDC' || !settings.IdcConfig || settings.IdcConfig.ApplicationArn) return settings;
-  return { ...settings, IdcConfig: { ...settings.IdcConfig, ApplicationArn: idcApplicationArn(accountId, settings.IdcConfig.InstanceArn) } };
+  return { ...settings, IdcConfig: { ...settings.IdcConfig, ApplicationArn: idcApplicationArn(app.region, app.accountId, settings.IdcConfig.InstanceArn) } };
 }
 
 /** What the reconciler decided for an app whose time has come. */
@@ -49,7 +49,7 @@ export function advance(app: PartnerApp, now: number, lifecycle: LifecycleSettin
       }
       return {
         kind: 'save',
-        app: { ...finished, status: 'Available', settings: withIdcApplication(app.settings, app.accountId), baseUrl: lifecycle.gatewayBaseUrl(app), error: undefined },
+        app: { ...finished, status: 'Available', settings: withIdcApplication(app.settings, app), baseUrl: lifecycle.gatewayBaseUrl(app), error: undefined },
       };
     case 'Updating':
       if (app.failTransition) {
@@ -60,7 +60,7 @@ export function advance(app: PartnerApp, now: number, lifecycle: LifecycleSettin
         app: {
           ...finished,
           status: 'Available',
-          settings: withIdcApplication({ ...app.settings, ...app.pendingUpdate?.settings }, app.accountId),
+          settings: withIdcApplication({ ...app.settings, ...app.pendingUpdate?.settings }, app),
           version: app.pendingUpdate?.appVersion ?? app.version,
           baseUrl: app.baseUrl ?? lifecycle.gatewayBaseUrl(app),
           error: undefined,

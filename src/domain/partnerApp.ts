@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { arnPartition } from './rules/regions.js';
 
 export const APP_TYPES = ['lakera-guard', 'comet', 'deepchecks-llm-evaluation', 'fiddler'] as const;
 export type PartnerAppType = (typeof APP_TYPES)[number];
@@ -81,8 +82,9 @@ export function newAppId(): string {
   return id;
 }
 
+/** In the partition of its region: `arn:aws-cn:sagemaker:cn-north-1:…`. */
 export const appArn = (region: string, accountId: string, appId: string) =>
-  `arn:aws:sagemaker:${region}:${accountId}:partner-app/${appId}`;
+  `arn:${arnPartition(region)}:sagemaker:${region}:${accountId}:partner-app/${appId}`;
 
 const ARN_PARTS = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):(\d{12}):partner-app\/(app-[A-Z0-9]{12})$/;
 
@@ -94,8 +96,8 @@ export function parseAppArn(arn: string): { region: string; accountId: string; a
 const RANDOM_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const randomChars = (length: number) => Array.from({ length }, () => RANDOM_ALPHANUMERIC[randomInt(RANDOM_ALPHANUMERIC.length)]).join('');
 
-/** The Identity Center application SageMaker creates for an IDC app. */
-export function idcApplicationArn(accountId: string, instanceArn: string): string {
+/** The Identity Center application SageMaker creates for an IDC app, in the partition of the app's region. */
+export function idcApplicationArn(region: string, accountId: string, instanceArn: string): string {
   const instanceId = instanceArn.slice(instanceArn.lastIndexOf('/') + 1);
-  return `arn:aws:sso::${accountId}:application/${instanceId}/apl-${randomChars(16)}`;
+  return `arn:${arnPartition(region)}:sso::${accountId}:application/${instanceId}/apl-${randomChars(16)}`;
 }

@@ -7,14 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { seal, unseal } from '../sealed.js';
+import type { LaunchingIdentity } from './rules/identity.js';
 
-/** Who is signed in: the caller that asked for the presigned URL. */
-export interface GatewayIdentity {
-  /** The IAM-style principal ARN. */
-  principal: string;
-  /** The IAM session name, which apps with EnableIamSessionBasedIdentity see instead. */
-  sessionName: string;
-}
+/** Who is signed in: the caller that asked for the presigned URL (what the app is told: rules/identity.ts). */
+export type GatewayIdentity = LaunchingIdentity;
 
 export interface PresignedToken extends GatewayIdentity {
   /** The app the token opens. */
@@ -33,8 +29,10 @@ export const isRecord = (value: unknown): value is Record<string, unknown> => ty
 
 /** The claims' identity, if both of its fields are there. */
 export function identityOf(claims: Record<string, unknown>): GatewayIdentity | undefined {
-  const { principal, sessionName } = claims;
-  return typeof principal === 'string' && typeof sessionName === 'string' ? { principal, sessionName } : undefined;
+  const { principal, sessionName, partnerAppUser } = claims;
+  if (typeof principal !== 'string' || typeof sessionName !== 'string') return undefined;
+  if (partnerAppUser === undefined) return { principal, sessionName };
+  return typeof partnerAppUser === 'string' ? { principal, sessionName, partnerAppUser } : undefined;
 }
 
 export function signToken(secret: string, token: Omit<PresignedToken, 'id'>): string {

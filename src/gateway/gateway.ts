@@ -18,6 +18,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import { verifyToken, type GatewayIdentity } from '../domain/presignedUrl.js';
+import { appUserIdentity } from '../domain/rules/identity.js';
 import type { Logger } from '../logger.js';
 import { readBody } from '../protocol/body.js';
 import {
@@ -82,13 +83,6 @@ interface Admission {
   who: GatewayIdentity;
   via: BuiltInAppView['via'];
 }
-
-/**
- * The identity an app is told about: with EnableIamSessionBasedIdentity the app tells apart the
- * people behind one role by their IAM session name, otherwise it sees the principal.
- */
-export const forwardedIdentity = (app: PartnerApp, who: GatewayIdentity): string =>
-  app.settings.EnableIamSessionBasedIdentity ? who.sessionName : who.principal;
 
 export class Gateway {
   private readonly proxy = new UpstreamProxy();
@@ -157,10 +151,13 @@ export class Gateway {
     }
     // Checked before the token is spent, so a link opened while the app is still starting works once it is up.
     const app = await this.availableApp(token.arn);
+    appUserIdentity(app, token);
     if (!(await this.options.store.consumeOnce(token.id, token.expiresAt))) {
       throw gatewayDenied('This link has already been used', 'A presigned URL signs in only once. Create a new one with CreatePartnerAppPresignedUrl.');
     }
-    const session: GatewaySession = { arn: app.arn, principal: token.principal, sessionName: token.sessionName, expiresAt: this.options.clock.now() + token.sessionSeconds * 1000 };
+    const { principal, sessionName, partnerAppUser } = token;
+    const identity = partnerAppUser === undefined ? { principal, sessionName } : { principal, sessionName, partnerAppUser };
+    const session: GatewaySession = { arn: app.arn, ...identity, expiresAt: this.options.clock.now() + token.sessionSeconds * 1000 };
     res.writeHead(302, {
       Location: landing,
       'Set-Cookie': this.sessionCookie(appId, signSession(this.options.secret, session), token.sessionSeconds),
@@ -242,7 +239,7 @@ export class Gateway {
 
   private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
     const { app, who, via } = admission;
-    const identity = forwardedIdentity(app, who);
+    const identity = appUserIdentity(app, who);
     const upstream = this.options.config.appUpstreams?.[app.type];
     if (!upstream) {
       serveBuiltInApp(req, res, { name: app.name, type: app.type, tier: app.settings.Tier, version: app.version, arn: app.arn, identity, via });

@@ -35,6 +35,8 @@ export interface Caller {
   principal: string;
   /** The IAM session name (an assumed role's session, else the user's name): the identity apps see with EnableIamSessionBasedIdentity. */
   sessionName: string;
+  /** The value of the caller's SageMakerPartnerAppUser session tag: the identity apps see, when present. */
+  partnerAppUser?: string;
 }
 
 /** Everything an operation may use. No HTTP: operations are plain functions of input and context. */

@@ -85,7 +85,7 @@ export const adminWrongMethod = (path: string, allowed: readonly string[]) =>
 export const consoleNotSignedIn = () => new ServiceError('NotSignedIn', 401, 'The console session has ended; sign in again.');
 export const consoleForbidden = (message: string) => new ServiceError('InvalidConsoleRequest', 403, message);
 export const consoleNotFound = (path: string) => new ServiceError('NotFound', 404, `No console page at ${path}.`);
-export const consoleBadRegion = () => new ServiceError('InvalidConsoleRequest', 400, 'The region parameter is not a region name such as us-east-1.');
+export const consoleBadRegion = () => new ServiceError('InvalidConsoleRequest', 400, 'The region parameter is not a region of any AWS partition, such as us-east-1.');
 
 // ---- the app gateway: refusals shown as a page (the title) to browsers, as AWS JSON to signed requests
 

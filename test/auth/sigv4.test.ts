@@ -54,7 +54,7 @@ const MINUTE = 60_000;
 describe('real clients are accepted', () => {
   test('the JS SDK, in the region of its choice', async () => {
     const client = server.client({ credentials: account, region: 'eu-west-1' });
-    const { Arn } = await client.send(new CreatePartnerAppCommand({ Name: 'jsapp', Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN }));
+    const { Arn } = await client.send(new CreatePartnerAppCommand({ Name: 'jsapp', Type: 'lakera-guard', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN }));
     assert.equal(Arn!.split(':').slice(3, 5).join(':'), `eu-west-1:${account.accountId}`);
     assert.equal((await client.send(new DescribePartnerAppCommand({ Arn }))).Name, 'jsapp');
   });
@@ -64,7 +64,7 @@ describe('real clients are accepted', () => {
 import boto3, json, sys
 sm = boto3.client("sagemaker", endpoint_url=sys.argv[1], region_name="ap-southeast-2",
                   aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3])
-arn = sm.create_partner_app(Name="botoapp", Type="fiddler", Tier="small", AuthType="IAM", ExecutionRoleArn="${ROLE_ARN}")["Arn"]
+arn = sm.create_partner_app(Name="botoapp", Type="deepchecks-llm-evaluation", Tier="small", AuthType="IAM", ExecutionRoleArn="${ROLE_ARN}")["Arn"]
 print(json.dumps({"arn": arn, "names": [s["Name"] for s in sm.list_partner_apps()["Summaries"]]}))
 `;
     const { stdout } = await run('python3', ['-c', script, server.url, account.accessKeyId, account.secretAccessKey], { timeout: 60_000 });
@@ -84,7 +84,7 @@ print(json.dumps({"arn": arn, "names": [s["Name"] for s in sm.list_partner_apps(
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     };
     const aws = (...args: string[]) => run('aws', ['sagemaker', ...args, '--endpoint-url', server.url, '--output', 'json'], { env, timeout: 60_000 });
-    const created = JSON.parse((await aws('create-partner-app', '--name', 'cliapp', '--type', 'comet', '--tier', 'small', '--auth-type', 'IAM', '--execution-role-arn', ROLE_ARN)).stdout);
+    const created = JSON.parse((await aws('create-partner-app', '--name', 'cliapp', '--type', 'lakera-guard', '--tier', 'small', '--auth-type', 'IAM', '--execution-role-arn', ROLE_ARN)).stdout);
     assert.ok(created.Arn.startsWith(`arn:aws:sagemaker:us-west-2:${account.accountId}:partner-app/`));
     const listed = JSON.parse((await aws('list-partner-apps')).stdout);
     assert.deepEqual(listed.Summaries.map((summary: { Name: string }) => summary.Name), ['cliapp']);

@@ -71,7 +71,7 @@ describe('opening a presigned URL', () => {
     assert.equal(pageField(html, 'tier'), 'medium');
     assert.equal(pageField(html, 'version'), app.Version);
     assert.equal(pageField(html, 'arn'), Arn);
-    assert.equal(pageField(html, 'signed-in-as'), LOCAL.principal);
+    assert.equal(pageField(html, 'signed-in-as'), LOCAL.sessionName, 'the IAM user by user name (docs/behaviour.md)');
 
     const deeper = await get(`${session.landing}projects/1?view=all`, { cookie: session.cookie });
     assert.equal(deeper.status, 200, 'every path under the app is the app');

@@ -74,10 +74,10 @@ async function availableApp(credentials: Credentials, overrides: Parameters<type
 
 describe('a request signed the partner-app SDK way', () => {
   test('reaches the built-in app, which knows the app and the caller', async () => {
-    const app = await availableApp(ALICE, { Tier: 'large' });
-    const response = await partnerAppRequest({ url: `${app.baseUrl}/api/v1/whoami?project=a+b`, arn: app.arn, credentials: ALICE, headers: { Accept: 'application/json' } });
+    const app = await availableApp(BOB, { Tier: 'large' });
+    const response = await partnerAppRequest({ url: `${app.baseUrl}/api/v1/whoami?project=a+b`, arn: app.arn, credentials: BOB, headers: { Accept: 'application/json' } });
     assert.equal(response.status, 200, response.body);
-    assert.deepEqual(response.json, { name: app.name, type: 'comet', tier: 'large', version: app.version, arn: app.arn, identity: ALICE_PRINCIPAL, via: 'signed-request' });
+    assert.deepEqual(response.json, { name: app.name, type: 'comet', tier: 'large', version: app.version, arn: app.arn, identity: 'bob', via: 'signed-request' });
   });
 
   test('with EnableIamSessionBasedIdentity the app is told the IAM session name', async () => {
@@ -109,7 +109,8 @@ describe('a request signed the partner-app SDK way', () => {
     assert.equal(seen.url, '/v2/models/m1/drift?from=2024-01-01');
     assert.equal(seen.body, body);
     assert.equal(seen.headers.authorization, 'Bearer fiddler-app-key', "the app's own Authorization is restored");
-    assert.equal(seen.headers['x-partnerplane-user'], BOB_PRINCIPAL);
+    assert.equal(seen.headers['x-partnerplane-user'], 'bob');
+    assert.equal(seen.headers['x-partnerplane-principal'], BOB_PRINCIPAL);
     assert.equal(seen.headers['x-partnerplane-app-arn'], app.arn);
     assert.equal(seen.headers['x-partnerplane-via'], 'signed-request');
     assert.equal(seen.headers['x-sagemaker-partner-app-server-arn'], app.arn);
@@ -119,7 +120,7 @@ describe('a request signed the partner-app SDK way', () => {
   });
 
   test('a session token reaches neither the app nor anyone else', async () => {
-    const app = await availableApp(ALICE, { Type: 'fiddler' });
+    const app = await availableApp(ALICE, { Type: 'fiddler', EnableIamSessionBasedIdentity: true });
     const response = await partnerAppRequest({ url: `${app.baseUrl}/`, arn: app.arn, credentials: ALICE });
     assert.equal(response.status, 200, response.body);
     assert.ok(!JSON.stringify(backend.requests.at(-1)!.headers).includes(ALICE.sessionToken!));

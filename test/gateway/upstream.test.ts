@@ -87,7 +87,7 @@ describe('proxying a session to the real backend of its app type', () => {
     assert.equal(seen.method, 'POST');
     assert.equal(seen.url, '/base/api/runs?limit=5&q=a%20b');
     assert.equal(seen.bodyBytes, body.length);
-    assert.equal(seen.headers['x-partnerplane-user'], LOCAL_PRINCIPAL, 'a client cannot choose its identity');
+    assert.equal(seen.headers['x-partnerplane-user'], 'test', 'a client cannot choose its identity: the IAM user test, by name');
     assert.equal(seen.headers['x-partnerplane-principal'], LOCAL_PRINCIPAL);
     assert.equal(seen.headers['x-partnerplane-app-arn'], Arn);
     assert.equal(seen.headers['x-partnerplane-via'], 'session');

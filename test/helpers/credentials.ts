@@ -18,6 +18,7 @@ export interface TestAccount {
 export interface CredentialsEntry extends TestAccount {
   principal?: string;
   sessionName?: string;
+  sessionTags?: Record<string, string>;
   allowedActions?: string[];
 }
 
