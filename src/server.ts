@@ -17,6 +17,8 @@ import { apiMount, awsJsonProtocol } from './api/pipeline.js';
 import { isLoopbackHost, loadCredentials, type Credentials } from './auth/credentials.js';
 import { wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { CLOUD_CONTROL_OPERATION_NAMES, createCloudControlFront, isCloudControlTarget } from './cloudcontrol/front.js';
+import { createDescribeTypeFront, isQueryRequest } from './cloudcontrol/describeType.js';
 import { consoleLanding, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
 import { parseAppArn } from './domain/partnerApp.js';
@@ -29,6 +31,7 @@ import { AuditRetention } from './observability/auditRetention.js';
 import { operationsEndpoints } from './observability/endpoints.js';
 import { Metrics } from './observability/metrics.js';
 import { RequestObserver } from './observability/requests.js';
+import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { createDrainableServer } from './protocol/drain.js';
 import { mountTable, type ErrorReporting, type Mount } from './protocol/mounts.js';
@@ -58,7 +61,12 @@ export interface ServerOptions {
 
 const OPERATION_NAMES = Object.keys(operations);
 /** The IAM actions a credentials file may name. */
-const ACTIONS = [...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION];
+const CLOUDFORMATION_OPERATION_NAMES = [...CLOUD_CONTROL_OPERATION_NAMES, 'DescribeType'];
+const ACTIONS = [
+  ...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`),
+  CALL_PARTNER_APP_API_ACTION,
+  ...CLOUDFORMATION_OPERATION_NAMES.map((operation) => `cloudformation:${operation}`),
+];
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** What every surface is built from. */
@@ -140,7 +148,7 @@ function clientAbortReporting(logger: Logger, metrics: Metrics): ErrorReporting 
 
 async function assemble(base: Foundation): Promise<Assembled> {
   const { config, logger, clock, store, credentials, urls } = base;
-  const metrics = new Metrics(store, OPERATION_NAMES, logger);
+  const metrics = new Metrics(store, [...OPERATION_NAMES, ...CLOUDFORMATION_OPERATION_NAMES], logger);
   const reporting = clientAbortReporting(logger, metrics);
   const audit = new AuditLog(store, logger, metrics);
   const observer = new RequestObserver(metrics, audit, logger);
@@ -168,7 +176,26 @@ async function assemble(base: Foundation): Promise<Assembled> {
   });
   const protocol = awsJsonProtocol('SageMaker', OPERATION_NAMES);
   const api = apiMount({ protocol, credentials, maxBodyBytes: config.maxBodyBytes, invoke, observer, refusals, reporting });
-  const mounts = [api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
+  // The Cloud Control API and CloudFormation's DescribeType share the endpoint (see src/cloudcontrol/).
+  const operationContext = (caller: Caller, requestId: string, audit?: CallAudit): OperationContext => ({
+    caller,
+    store,
+    config,
+    logger,
+    requestId,
+    clock,
+    urls,
+    gatewaySecret,
+    scheduleTransition: (dueAt) => reconciler.wake(dueAt),
+    audit,
+  });
+  const cloudControl = createCloudControlFront({ credentials, config, logger, observer, operationContext });
+  const describeType = createDescribeTypeFront({ credentials, config, logger, observer });
+  const fronts: Mount[] = [
+    { name: 'cloudcontrol', methods: ['POST'], paths: new Set(['/']), accepts: (req) => isCloudControlTarget(req.headers['x-amz-target']), handle: cloudControl },
+    { name: 'cloudformation', methods: ['POST'], paths: new Set(['/']), accepts: isQueryRequest, handle: describeType },
+  ];
+  const mounts = [...fronts, api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
     mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }

@@ -67,7 +67,7 @@ const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const PRINCIPAL_ARN = /^arn:aws(?:-[a-z]+)*:(?:iam::(\d{12}):(?:root|user\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+|role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+)|sts::(\d{12}):assumed-role\/[\w+=,.@-]+\/([\w+=,.@-]+))$/;
-const ACTION = /^(?:\*|sagemaker:[A-Za-z*?]+)$/i;
+const ACTION = /^(?:\*|(?:sagemaker|cloudformation):[A-Za-z*?]+)$/i;
 
 /** Where a mistake is: "credentials file <path>: entry 2 (AKIA…)". */
 const entryLabel = (file: string, index: number, accessKeyId: unknown) =>
@@ -120,7 +120,9 @@ function parseEntry(raw: unknown, label: string, knownActions: ReadonlySet<strin
   if (allowedActions !== undefined) {
     if (!Array.isArray(allowedActions) || allowedActions.length === 0) return fail('allowedActions, when given, must be a non-empty list');
     for (const action of allowedActions) {
-      if (typeof action !== 'string' || !ACTION.test(action)) fail(`allowedActions entry ${JSON.stringify(action)} is not '*' or 'sagemaker:<Action>' (wildcards * and ?)`);
+      if (typeof action !== 'string' || !ACTION.test(action)) {
+        fail(`allowedActions entry ${JSON.stringify(action)} is not '*', 'sagemaker:<Action>' or 'cloudformation:<Action>' (wildcards * and ?)`);
+      }
       const exact = !/[*?]/.test(action as string);
       if (exact && !knownActions.has((action as string).toLowerCase())) fail(`allowedActions names ${action as string}, which is not an action of this server`);
     }
@@ -224,13 +226,15 @@ export function loadCredentials(config: Pick<Config, 'credentialsFile' | 'host'>
 
 /**
  * IAM's answer for the caller's key: AccessDeniedException unless one of its allowed actions
- * matches, worded as SageMaker words it; the resource is the one the request names.
+ * matches, worded as IAM words it; the resource is the one the request names. `resourceOf` is
+ * called only when access is denied; it gives undefined for an action on no particular resource
+ * (Cloud Control's), which IAM's message then does not name.
  */
-/** `resourceOf` names the resource for the denial message; it is called only when access is denied. */
-export function assertAllowed(credentials: Credentials, caller: Caller, action: string, resourceOf: () => string): void {
+export function assertAllowed(credentials: Credentials, caller: Caller, action: string, resourceOf: () => string | undefined): void {
   if (credentials.get(caller.accessKeyId)?.allows(action)) return;
+  const resource = resourceOf();
   throw accessDenied(
-    `User: ${caller.principal} is not authorized to perform: ${action} on resource: ${resourceOf()} because no identity-based policy allows the ${action} action`,
+    `User: ${caller.principal} is not authorized to perform: ${action}${resource === undefined ? '' : ` on resource: ${resource}`} because no identity-based policy allows the ${action} action`,
   );
 }
 

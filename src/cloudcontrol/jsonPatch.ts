@@ -32,7 +32,7 @@ export function parsePointer(pointer: string): string[] {
 
 export const formatPointer = (tokens: readonly string[]) => tokens.map((token) => `/${token.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
-function deepEqual(a: Json, b: Json): boolean {
+export function deepEqual(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, index) => deepEqual(item, b[index]!));
   if (isObject(a) && isObject(b)) {

@@ -9,7 +9,18 @@ import type { AuditRecord, Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 
-export const AUDITED_OPERATIONS: ReadonlySet<string> = new Set(['CreatePartnerApp', 'UpdatePartnerApp', 'DeletePartnerApp', 'AddTags', 'DeleteTags']);
+export const AUDITED_OPERATIONS: ReadonlySet<string> = new Set([
+  'CreatePartnerApp',
+  'UpdatePartnerApp',
+  'DeletePartnerApp',
+  'AddTags',
+  'DeleteTags',
+  // The Cloud Control API's writes.
+  'CreateResource',
+  'UpdateResource',
+  'DeleteResource',
+  'CancelResourceRequest',
+]);
 
 export const AUDIT_SUCCESS = 'success';
 

@@ -62,8 +62,15 @@ export class RequestObserver {
   audited(call: Pick<ApiCall, 'operation' | 'caller' | 'input' | 'requestId'>, code: string | undefined, output?: unknown): Promise<void> | undefined {
     const { operation } = call;
     if (operation === undefined || !AUDITED_OPERATIONS.has(operation)) return undefined;
-    // Update, Delete and the tag operations name their app; a Create's ARN is in its answer.
-    const target = stringMember(call.input, 'Arn') ?? stringMember(call.input, 'ResourceArn') ?? stringMember(output, 'Arn');
+    // Update, Delete and the tag operations name their app (Cloud Control's its Identifier or
+    // request); a Create's ARN is in its answer (Cloud Control's in its ProgressEvent).
+    const target =
+      stringMember(call.input, 'Arn') ??
+      stringMember(call.input, 'ResourceArn') ??
+      stringMember(call.input, 'Identifier') ??
+      stringMember(call.input, 'RequestToken') ??
+      stringMember(output, 'Arn') ??
+      stringMember((output as { ProgressEvent?: unknown } | undefined)?.ProgressEvent, 'Identifier');
     return this.audit.append(auditRecordOf({ ...call, operation }, code, target));
   }
 

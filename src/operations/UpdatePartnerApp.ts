@@ -49,6 +49,7 @@ export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context
       pendingUpdate: { settings: changes, appVersion: input.AppVersion },
       failTransition: context.config.failUpdate?.test(app.name) ?? false,
       tags: input.Tags as Tag[] | undefined,
+      removeTagKeys: context.cloudControl?.removeTagKeys,
       maxTags: MAX_TAGS_PER_RESOURCE,
       ...records,
     }),

@@ -4,7 +4,7 @@ import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
 import { taggedResourceNotFound } from '../domain/rules/tags.js';
 import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
 import type { IdempotencyRecord } from '../store/store.js';
-import type { OperationContext, OperationName, Output } from './context.js';
+import type { ClientTokens, OperationContext, OperationName, Output } from './context.js';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
 
@@ -32,6 +32,9 @@ export function assertOwnedArn(context: OperationContext, arn: string): void {
   if (!parts || parts.accountId !== context.caller.accountId || parts.region !== context.caller.region) throw taggedResourceNotFound(arn);
 }
 
+/** The hash a ClientToken's record keeps of its request (canonical, so key order does not matter). */
+export const requestHash = (request: unknown) => hash('sha256', canonical(request), 'base64url');
+
 /** Canonical JSON (sorted keys) so two equal requests hash the same however they were written. */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -49,7 +52,7 @@ function canonical(value: unknown): string {
  * the first answer and changes nothing; with a different request it is a ConflictException.
  * Only successful requests are remembered, so a failed one may be retried with its token.
  */
-export class ClientTokenScope<Answer> {
+export class ClientTokenScope<Answer> implements ClientTokens<Answer> {
   private constructor(
     private readonly context: OperationContext,
     private readonly operation: string,
@@ -57,11 +60,12 @@ export class ClientTokenScope<Answer> {
     private readonly requestHash: string,
   ) {}
 
-  static of<Op extends OperationName>(context: OperationContext, operation: Op, input: { ClientToken?: string }): ClientTokenScope<Output<Op>> | undefined {
+  /** A call made through Cloud Control uses Cloud Control's ClientToken instead (its replay is read by the Cloud Control handler). */
+  static of<Op extends OperationName>(context: OperationContext, operation: Op, input: { ClientToken?: string }): ClientTokens<Output<Op>> | undefined {
+    if (context.cloudControl) return context.cloudControl.clientTokens as ClientTokens<Output<Op>> | undefined;
     const { ClientToken: token, ...request } = input;
     if (token === undefined) return undefined;
-    const requestHash = hash('sha256', canonical(request), 'base64url');
-    return new ClientTokenScope<Output<Op>>(context, operation, token, requestHash);
+    return new ClientTokenScope<Output<Op>>(context, operation, token, requestHash(request));
   }
 
   private get key() {

@@ -23,7 +23,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { model } from '../protocol/shapes.js';
 import type { PublicUrls } from '../publicUrls.js';
-import type { AuditRecord, Store } from '../store/store.js';
+import type { ResourceRequest } from '../domain/resourceRequests.js';
+import type { AuditRecord, IdempotencyRecord, Store } from '../store/store.js';
 
 /** Who is calling, as established by auth/ from a verified signature. */
 export interface Caller {
@@ -56,6 +57,21 @@ export interface OperationContext {
   scheduleTransition(dueAt: number): void;
   /** Present for a mutating call: its audit record goes into the transaction of the change it records. */
   audit?: CallAudit;
+  /**
+   * A call made through Cloud Control: its ClientToken stands in for the operation's own, its
+   * request record (for the app's ARN) goes into the transaction of the change, and an update may
+   * remove tags in it too (UpdatePartnerApp itself only adds them).
+   */
+  cloudControl?: { clientTokens?: ClientTokens<object>; resourceRequest(arn: string): ResourceRequest; removeTagKeys?: string[] };
+}
+
+/** How a write remembers its ClientToken: the first answer is given again for the same request. */
+export interface ClientTokens<Answer> {
+  /** The first answer if this token was used before. */
+  priorAnswer(): Promise<Answer | undefined>;
+  /** The first answer, or the error for a different request with the same token. */
+  replay(record: IdempotencyRecord): Answer;
+  record(response: Answer): IdempotencyRecord;
 }
 
 /**

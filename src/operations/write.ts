@@ -1,15 +1,16 @@
 /**
  * How every write that starts a transition (Create, Update, Delete) ends, in one place so that a
- * new write cannot forget a step: its ClientToken's answer and its audit record go into the store's
- * transaction with the change; then a change made has its audit record counted as stored and its
- * transition scheduled, a ClientToken's first answer is replayed, and any other outcome becomes the
- * AWS error that says why.
+ * new write cannot forget a step: its ClientToken's answer, its audit record and (a call made
+ * through Cloud Control) its resource request go into the store's transaction with the change;
+ * then a change made has its audit record counted as stored and its transition scheduled, a
+ * ClientToken's first answer is replayed, and any other outcome becomes the AWS error that says why.
  */
 import type { PartnerApp } from '../domain/partnerApp.js';
 import { conflict, resourceLimitExceeded } from '../protocol/errors.js';
+import type { ResourceRequest } from '../domain/resourceRequests.js';
 import type { AuditRecord, IdempotencyRecord, WriteOutcome } from '../store/store.js';
-import { appNotFound, tooManyTags, type ClientTokenScope } from './common.js';
-import type { OperationContext } from './context.js';
+import { appNotFound, tooManyTags } from './common.js';
+import type { ClientTokens, OperationContext } from './context.js';
 
 export interface TransitionWrite<Answer> {
   /** The app the write creates or changes. */
@@ -18,7 +19,7 @@ export interface TransitionWrite<Answer> {
   dueAt: number;
   /** The answer when the write is made. */
   answer: Answer;
-  tokens: ClientTokenScope<Answer> | undefined;
+  tokens: ClientTokens<Answer> | undefined;
   /** What the write does to the app, as a refusal words it: 'updated', 'deleted'. */
   action: string;
 }
@@ -27,6 +28,8 @@ export interface TransitionWrite<Answer> {
 export interface WriteRecords {
   idempotency?: IdempotencyRecord;
   audit?: AuditRecord;
+  /** The Cloud Control request that waits on this transition, when the call came through Cloud Control. */
+  resourceRequest?: ResourceRequest;
 }
 
 export async function writeTransition<Answer>(
@@ -35,7 +38,11 @@ export async function writeTransition<Answer>(
   store: (records: WriteRecords) => Promise<WriteOutcome>,
 ): Promise<Answer> {
   const { app, tokens } = write;
-  const outcome = await store({ idempotency: tokens?.record(write.answer), audit: context.audit?.record(app.arn) });
+  const outcome = await store({
+    idempotency: tokens?.record(write.answer),
+    audit: context.audit?.record(app.arn),
+    resourceRequest: context.cloudControl?.resourceRequest(app.arn),
+  });
   switch (outcome.outcome) {
     case 'done':
       context.audit?.stored();

@@ -25,6 +25,8 @@ export interface Mount {
   readonly paths?: ReadonlySet<string>;
   /** Only requests with one of these methods. */
   readonly methods?: readonly string[];
+  /** Only requests it accepts, by their headers: which protocol of several on one path (the API's fronts). */
+  accepts?(req: IncomingMessage): boolean;
   /** Serves a request; what it throws or rejects with is answered by answerError. */
   handle(req: IncomingMessage, res: ServerResponse, requestId: string, path: string): void | Promise<void>;
   /** How this surface's errors look; AWS JSON (protocol/serialize.ts) when absent. */
@@ -83,7 +85,7 @@ function matches(mount: Mount, req: IncomingMessage, path: string): boolean {
     const host = hostOf(req);
     if (typeof mount.host === 'string' ? host !== mount.host : !mount.host.test(host)) return false;
   }
-  return true;
+  return mount.accepts === undefined || mount.accepts(req);
 }
 
 /** The server's request listener: the first mount that matches serves; none is a 404. */

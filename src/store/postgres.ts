@@ -20,6 +20,8 @@ import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './postgresRetention.js';
 import { AUDIT_TYPES, runStatement as run } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
+import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
+import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
 import { appFromRow, appStateToRow, appToRow, summaryFromRow, tagColumns, type AppRow, type SummaryRow } from './rows.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
@@ -216,13 +218,18 @@ export class PostgresStore implements Store {
     rollback<WriteOutcome>({ outcome: 'replay', record: prior });
   }
 
-  /** Merges tags of an app whose row this transaction has locked; false if it would exceed maxTags. */
-  private async mergeTags(db: pg.PoolClient, arn: string, tags: Tag[], maxTags: number): Promise<boolean> {
+  /** Removes then merges tags of an app whose row this transaction has locked; false (nothing changed) if it would exceed maxTags. */
+  private async mergeTags(db: pg.PoolClient, arn: string, tags: Tag[], maxTags: number, removeKeys: readonly string[] = []): Promise<boolean> {
     const [keys, values] = tagColumns(tags);
-    const { rows } = await run<{ total: number }>(db, 'countTagsAfterMerge', [arn, keys]);
+    const { rows } = await run<{ total: number }>(db, 'countTagsAfterMerge', [arn, removeKeys, keys]);
     if (rows[0]!.total > maxTags) return false;
+    if (removeKeys.length > 0) await run(db, 'deleteTags', [arn, removeKeys]);
     await run(db, 'upsertTags', [arn, keys, values]);
     return true;
+  }
+
+  private async insertRequest(db: Db, request: ResourceRequest | undefined): Promise<void> {
+    if (request) await run(db, 'insertRequest', requestToRow(request));
   }
 
   createApp(request: NewApp): Promise<WriteOutcome> {
@@ -248,6 +255,7 @@ export class PostgresStore implements Store {
         await run(db, 'upsertTags', [app.arn, keys, values]);
       }
       await this.appendAuditRecords(db, [request.audit]);
+      await this.insertRequest(db, request.resourceRequest);
       return { outcome: 'done' };
     });
   }
@@ -260,11 +268,12 @@ export class PostgresStore implements Store {
       if (!row || row.status === 'Deleted') return rollback<WriteOutcome>({ outcome: 'not-found' });
       const app = appFromRow(row);
       if (!request.from.includes(app.status)) return rollback<WriteOutcome>({ outcome: 'wrong-state', status: app.status });
-      if (request.tags && !(await this.mergeTags(db, app.arn, request.tags, request.maxTags))) {
+      if ((request.tags || request.removeTagKeys) && !(await this.mergeTags(db, app.arn, request.tags ?? [], request.maxTags, request.removeTagKeys))) {
         return rollback<WriteOutcome>({ outcome: 'too-many-tags' });
       }
       await this.save(db, transitionStarted(app, request));
       await this.appendAuditRecords(db, [request.audit]);
+      await this.insertRequest(db, request.resourceRequest);
       return { outcome: 'done' };
     });
   }
@@ -337,8 +346,40 @@ export class PostgresStore implements Store {
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
-    await run(this.pool, 'purgeIdempotency', [idempotencyBefore]);
+    await run(this.pool, 'purgeIdempotency', [now - CLOUD_CONTROL_TOKEN_TTL_MS, idempotencyBefore]);
     await run(this.pool, 'purgeUsedTokens', [now]);
+    await run(this.pool, 'purgeRequests', [now - RESOURCE_REQUEST_RETENTION_MS]);
+  }
+
+  putResourceRequest(request: ResourceRequest, idempotency?: IdempotencyRecord): Promise<WriteOutcome> {
+    return this.transaction(async (db): Promise<WriteOutcome> => {
+      await this.claimToken(db, idempotency);
+      await this.insertRequest(db, request);
+      return { outcome: 'done' };
+    });
+  }
+
+  async getResourceRequest(token: string): Promise<ResourceRequest | undefined> {
+    const { rows } = await run<RequestRow>(this.pool, 'getRequest', [token]);
+    return rows[0] && requestFromRow(rows[0]);
+  }
+
+  async listResourceRequests(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<ResourceRequest, number>> {
+    const limit = rowsForPage(page.limit);
+    const { rows } =
+      page.before === undefined
+        ? await run<RequestRow>(this.pool, 'listRequestsFirst', [accountId, region, limit])
+        : await run<RequestRow>(this.pool, 'listRequestsBefore', [accountId, region, page.before, limit]);
+    return pageOf(rows, page.limit, requestFromRow, (row) => Number(row.seq));
+  }
+
+  async waitingResourceRequest(arn: string): Promise<string | undefined> {
+    const { rows } = await run<{ token: string }>(this.pool, 'waitingRequest', [arn]);
+    return rows[0]?.token;
+  }
+
+  async cancelResourceRequest(token: string, now: number): Promise<boolean> {
+    return (await run(this.pool, 'cancelRequest', [now, token])).rowCount === 1;
   }
 
   async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {

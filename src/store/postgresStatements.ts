@@ -1,6 +1,8 @@
 /** The PostgreSQL dialect of the stores' statements (statements.ts), and how they are run. */
 import type pg from 'pg';
+import { CLOUD_CONTROL_IDEMPOTENCY } from '../domain/resourceRequests.js';
 import { AUDIT_COLUMNS } from './auditRows.js';
+import { REQUEST_COLUMNS } from './requestRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS } from './rows.js';
 import { IDEMPOTENCY_COLUMNS, type StatementName, type Statements } from './statements.js';
 
@@ -32,14 +34,24 @@ export const POSTGRES_STATEMENTS = {
   claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
   upsertTags: `INSERT INTO tags (arn, key, value) SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t(key, value)
                ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
-  countTagsAfterMerge: 'SELECT count(*) AS total FROM (SELECT key FROM tags WHERE arn = $1 UNION SELECT unnest($2::text[]) COLLATE "C") AS keys',
+  countTagsAfterMerge:
+    'SELECT count(*) AS total FROM (SELECT key FROM tags WHERE arn = $1 AND key <> ALL($2::text[]) UNION SELECT unnest($3::text[]) COLLATE "C") AS keys',
   listTags: 'SELECT key, value FROM tags WHERE arn = $1 AND key > $2 ORDER BY key LIMIT $3',
   deleteTags: 'DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])',
   deleteAllTags: 'DELETE FROM tags WHERE arn = $1',
   claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
   nextDue: 'SELECT min(due_at) AS due FROM apps WHERE due_at IS NOT NULL',
-  purgeIdempotency: 'DELETE FROM idempotency WHERE created_at < $1',
+  // The cut-offs typed: an untyped CASE would make them text.
+  purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN $1::bigint ELSE $2::bigint END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',
+  purgeRequests: 'DELETE FROM resource_requests WHERE event_time < $1',
+  insertRequest: `INSERT INTO resource_requests (${REQUEST_COLUMNS}) VALUES (${placeholders(REQUEST_COLUMNS.split(',').length)})`,
+  getRequest: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE token = $1`,
+  listRequestsFirst: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE account_id = $1 AND region = $2 ORDER BY seq DESC LIMIT $3`,
+  listRequestsBefore: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE account_id = $1 AND region = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`,
+  waitingRequest:
+    'SELECT r.token FROM resource_requests r JOIN apps a ON a.arn = r.identifier WHERE r.identifier = $1 AND r.waits_for IS NOT NULL AND r.ended_status IS NULL AND a.status = r.waits_for LIMIT 1',
+  cancelRequest: 'UPDATE resource_requests SET cancelled_at = $1 WHERE token = $2 AND cancelled_at IS NULL',
   useToken: 'INSERT INTO used_tokens (token_id, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM shared_secrets WHERE name = $1',
   insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
@@ -58,7 +70,7 @@ export const POSTGRES_STATEMENTS = {
   allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
   allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
-  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates',
+  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates, resource_requests',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
   nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < $1 ORDER BY time LIMIT 1 OFFSET $2',
   countAuditBefore: 'SELECT count(*) AS removed FROM audit_log WHERE time < $1',

@@ -24,6 +24,8 @@ import * as retention from './sqliteRetention.js';
 import { prepareStatements, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS, type PreparedStatements } from './sqliteStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
+import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
+import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
 import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
@@ -236,11 +238,18 @@ export class SqliteStore implements Store {
     return this.idempotency(key);
   }
 
-  private mergeTags(arn: string, tags: Tag[], maxTags: number): boolean {
+  /** Removes then merges tags, unless the app would end up with more than maxTags (then nothing changes). */
+  private mergeTags(arn: string, tags: Tag[], maxTags: number, removeKeys: readonly string[] = []): boolean {
     const { keys, pairs } = tagsAsJson(tags);
-    if ((this.statements.countTagsAfterMerge.get(arn, keys) as number) > maxTags) return false;
+    const removed = JSON.stringify(removeKeys);
+    if ((this.statements.countTagsAfterMerge.get(arn, removed, keys) as number) > maxTags) return false;
+    if (removeKeys.length > 0) this.statements.deleteTags.run(arn, removed);
     this.statements.upsertTags.run(arn, pairs);
     return true;
+  }
+
+  private insertRequest(request: ResourceRequest | undefined): void {
+    if (request) this.statements.insertRequest.run(...requestToRow(request));
   }
 
   private insertTags(arn: string, tags: Tag[]): void {
@@ -261,6 +270,7 @@ export class SqliteStore implements Store {
       this.insertTags(app.arn, request.tags);
       this.remember(request.idempotency);
       this.appendAuditRecord(request.audit);
+      this.insertRequest(request.resourceRequest);
       return { outcome: 'done' };
     });
   }
@@ -274,10 +284,13 @@ export class SqliteStore implements Store {
       if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
       const app = appFromRow(row);
       if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
-      if (request.tags && !this.mergeTags(app.arn, request.tags, request.maxTags)) return { outcome: 'too-many-tags' };
+      if ((request.tags || request.removeTagKeys) && !this.mergeTags(app.arn, request.tags ?? [], request.maxTags, request.removeTagKeys)) {
+        return { outcome: 'too-many-tags' };
+      }
       this.save(transitionStarted(app, request));
       this.remember(request.idempotency);
       this.appendAuditRecord(request.audit);
+      this.insertRequest(request.resourceRequest);
       return { outcome: 'done' };
     });
   }
@@ -360,9 +373,42 @@ export class SqliteStore implements Store {
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {
     await this.writes.run(() => {
-      this.statements.purgeIdempotency.run(idempotencyBefore);
+      this.statements.purgeIdempotency.run(now - CLOUD_CONTROL_TOKEN_TTL_MS, idempotencyBefore);
       this.statements.purgeUsedTokens.run(now);
+      this.statements.purgeRequests.run(now - RESOURCE_REQUEST_RETENTION_MS);
     });
+  }
+
+  putResourceRequest(request: ResourceRequest, idempotency?: IdempotencyRecord): Promise<WriteOutcome> {
+    return this.writes.run((): WriteOutcome => {
+      const prior = idempotency && this.idempotency(idempotency);
+      if (prior) return { outcome: 'replay', record: prior };
+      this.remember(idempotency);
+      this.insertRequest(request);
+      return { outcome: 'done' };
+    });
+  }
+
+  async getResourceRequest(token: string): Promise<ResourceRequest | undefined> {
+    const row = this.statements.getRequest.get(token) as RequestRow | undefined;
+    return row && requestFromRow(row);
+  }
+
+  async listResourceRequests(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<ResourceRequest, number>> {
+    const rows = (
+      page.before === undefined
+        ? this.statements.listRequestsFirst.all(accountId, region, rowsForPage(page.limit))
+        : this.statements.listRequestsBefore.all(accountId, region, page.before, rowsForPage(page.limit))
+    ) as RequestRow[];
+    return pageOf(rows, page.limit, requestFromRow, (row) => row.seq);
+  }
+
+  async waitingResourceRequest(arn: string): Promise<string | undefined> {
+    return (this.statements.waitingRequest.get(arn) as string | undefined) ?? undefined;
+  }
+
+  cancelResourceRequest(token: string, now: number): Promise<boolean> {
+    return this.writes.run(() => this.statements.cancelRequest.run(now, token).changes === 1);
   }
 
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {

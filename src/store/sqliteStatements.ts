@@ -1,6 +1,8 @@
 /** The SQLite dialect of the stores' statements (statements.ts), and their preparation. */
 import type Database from 'better-sqlite3';
+import { CLOUD_CONTROL_IDEMPOTENCY } from '../domain/resourceRequests.js';
 import { AUDIT_COLUMNS } from './auditRows.js';
+import { REQUEST_COLUMNS } from './requestRows.js';
 import { APP_COLUMNS, APP_STATE_COLUMNS } from './rows.js';
 import { IDEMPOTENCY_COLUMNS, type StatementName, type Statements } from './statements.js';
 
@@ -34,14 +36,22 @@ export const SQLITE_STATEMENTS = {
   // ON CONFLICT belongs to the INSERT, not to the SELECT.
   upsertTags: `INSERT INTO tags (arn, key, value) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?) WHERE true
                ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
-  countTagsAfterMerge: `SELECT count(*) FROM (SELECT key FROM tags WHERE arn = ? UNION ${KEYS})`,
+  countTagsAfterMerge: `SELECT count(*) FROM (SELECT key FROM tags WHERE arn = ? AND key NOT IN (${KEYS}) UNION ${KEYS})`,
   listTags: `SELECT key, value FROM tags WHERE arn = ? AND key > ? ORDER BY key ${LIMIT}`,
   deleteTags: `DELETE FROM tags WHERE arn = ? AND key IN (${KEYS})`,
   deleteAllTags: 'DELETE FROM tags WHERE arn = ?',
   claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at ${LIMIT}`,
   nextDue: 'SELECT min(due_at) FROM apps WHERE due_at IS NOT NULL',
-  purgeIdempotency: 'DELETE FROM idempotency WHERE created_at < ?',
+  purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN ? ELSE ? END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < ?',
+  purgeRequests: 'DELETE FROM resource_requests WHERE event_time < ?',
+  insertRequest: `INSERT INTO resource_requests (${REQUEST_COLUMNS}) VALUES (${placeholders(REQUEST_COLUMNS)})`,
+  getRequest: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE token = ?`,
+  listRequestsFirst: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE account_id = ? AND region = ? ORDER BY seq DESC ${LIMIT}`,
+  listRequestsBefore: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests WHERE account_id = ? AND region = ? AND seq < ? ORDER BY seq DESC ${LIMIT}`,
+  waitingRequest:
+    'SELECT r.token FROM resource_requests r JOIN apps a ON a.arn = r.identifier WHERE r.identifier = ? AND r.waits_for IS NOT NULL AND r.ended_status IS NULL AND a.status = r.waits_for LIMIT 1',
+  cancelRequest: 'UPDATE resource_requests SET cancelled_at = ? WHERE token = ? AND cancelled_at IS NULL',
   useToken: 'INSERT INTO used_tokens (token_id, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
   getSecret: 'SELECT value FROM shared_secrets WHERE name = ?',
   insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
@@ -60,7 +70,8 @@ export const SQLITE_STATEMENTS = {
   allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
   // Several statements (SQLite has no TRUNCATE): run with exec, not prepared.
-  forgetAll: 'DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates;',
+  forgetAll:
+    'DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates; DELETE FROM resource_requests;',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
   nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < ? ORDER BY time LIMIT 1 OFFSET ?',
   countAuditBefore: 'SELECT count(*) FROM audit_log WHERE time < ?',
@@ -96,6 +107,7 @@ export const SINGLE_VALUES: readonly StatementName[] = [
   'liveApps',
   'countTagsAfterMerge',
   'nextDue',
+  'waitingRequest',
   'getSecret',
   'ping',
   'allFailingCreates',

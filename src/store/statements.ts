@@ -27,6 +27,7 @@ export const STATEMENT_NAMES = [
   'claimIdempotency',
   // tags: keys and values as arrays (SQLite: JSON text)
   'upsertTags',
+  /** The app's tag count once the keys given second are removed and those given third merged. */
   'countTagsAfterMerge',
   'listTags',
   'deleteTags',
@@ -34,8 +35,18 @@ export const STATEMENT_NAMES = [
   // the reconciler
   'claimDue',
   'nextDue',
+  /** Client tokens past their time: Cloud Control's (first value) and the SageMaker API's (second). */
   'purgeIdempotency',
   'purgeUsedTokens',
+  'purgeRequests',
+  // Cloud Control's resource requests
+  'insertRequest',
+  'getRequest',
+  'listRequestsFirst',
+  'listRequestsBefore',
+  /** The token of a request still waiting on a transition of the app. */
+  'waitingRequest',
+  'cancelRequest',
   // single-use tokens, shared secrets, health, metrics
   'useToken',
   'getSecret',

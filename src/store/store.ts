@@ -6,6 +6,7 @@
  */
 import type { Advance } from '../domain/lifecycle.js';
 import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, PendingUpdate, Tag } from '../domain/partnerApp.js';
+import type { ResourceRequest } from '../domain/resourceRequests.js';
 
 export interface IdempotencyKey {
   accountId: string;
@@ -38,6 +39,8 @@ export interface NewApp {
   maxAppsPerAccount: number;
   /** The call's audit record, stored in the same transaction when the app is created. */
   audit?: AuditRecord;
+  /** A Cloud Control request waiting on this creation, stored in the same transaction. */
+  resourceRequest?: ResourceRequest;
 }
 
 /** Moves an app into a transitional status if it is in one of `from`. */
@@ -52,10 +55,14 @@ export interface TransitionStart {
   failTransition: boolean;
   /** Merged into the app's tags in the same transaction. */
   tags?: Tag[];
+  /** Removed from the app's tags in the same transaction, before `tags` are merged. */
+  removeTagKeys?: string[];
   maxTags: number;
   idempotency?: IdempotencyRecord;
   /** The call's audit record, stored in the same transaction when the transition starts. */
   audit?: AuditRecord;
+  /** A Cloud Control request waiting on this transition, stored in the same transaction. */
+  resourceRequest?: ResourceRequest;
 }
 
 /** The app as a transition that `request` starts leaves it (both stores save this). */
@@ -150,8 +157,25 @@ export interface Store {
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number>;
   /** The earliest dueAt of any app, to know when the reconciler is next needed. */
   nextDueAt(): Promise<number | undefined>;
-  /** Drops idempotency records created before `idempotencyBefore` and single-use marks past expiry. */
+  /**
+   * Drops idempotency records created before `idempotencyBefore` (Cloud Control's ClientTokens
+   * after their own 36 hours), single-use marks past expiry and Cloud Control requests older than
+   * seven days.
+   */
   purgeExpired(now: number, idempotencyBefore: number): Promise<void>;
+
+  /**
+   * Stores a Cloud Control request settled when it was made, with the idempotency record of its
+   * ClientToken; 'replay' when that token was used meanwhile (nothing is stored then).
+   */
+  putResourceRequest(request: ResourceRequest, idempotency?: IdempotencyRecord): Promise<WriteOutcome>;
+  getResourceRequest(token: string): Promise<ResourceRequest | undefined>;
+  /** Newest first; `before` is the cursor returned as `next` by the previous page. */
+  listResourceRequests(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<ResourceRequest, number>>;
+  /** The token of a request still waiting on a transition of this app, if there is one. */
+  waitingResourceRequest(arn: string): Promise<string | undefined>;
+  /** Marks the request canceled (once): false if it already was. */
+  cancelResourceRequest(token: string, now: number): Promise<boolean>;
 
   /** Records a single-use token; false if it was used already. */
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean>;
@@ -179,7 +203,7 @@ export interface Store {
   listRefusals(limit: number): Promise<RefusalCount[]>;
 
   // Test support, reached only through the admin API.
-  /** Forgets every app, tag, idempotency record, single-use mark and armed failure; keeps shared secrets and the audit log. */
+  /** Forgets every app, tag, idempotency record, Cloud Control request, single-use mark and armed failure; keeps shared secrets and the audit log. */
   reset(): Promise<void>;
   exportState(): Promise<StateSnapshot>;
   /** Replaces all state with the snapshot in one transaction (quota usage is recomputed from it). */

@@ -3,5 +3,6 @@ import type { Migration } from '../migration.js';
 import { migration as initial } from './001_initial.js';
 import { migration as operations } from './002_operations.js';
 import { migration as auditRetention } from './003_audit_retention.js';
+import { migration as resourceRequests } from './004_resource_requests.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention];
+export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests];

@@ -1,0 +1,45 @@
+import type { CreateResourceInput } from '@aws-sdk/client-cloudcontrol';
+import type { PartnerAppType } from '../../domain/partnerApp.js';
+import { initialVersion } from '../../domain/versions.js';
+import { CreatePartnerApp } from '../../operations/CreatePartnerApp.js';
+import type { Validated } from '../../operations/context.js';
+import { CloudControlTokens } from '../clientTokens.js';
+import { readOnlyGiven } from '../errors.js';
+import { checkHandlerPermissions, HandlerFailure, newRequest, runHandler, sageMakerInput, type CloudControlContext } from '../handlers.js';
+import { progressEventOf } from '../progress.js';
+import { createInputOf } from '../resourceModel.js';
+import { assertType, parseDesiredState } from '../resources.js';
+import { READ_ONLY } from '../schema.js';
+import { requestEvent } from './requestEvent.js';
+
+/**
+ * CreatePartnerApp with the desired state. The request waits for the app to leave Creating; a
+ * handler failure (a name taken, the quota, SageMaker's own validation) is the request FAILED.
+ */
+export async function CreateResource(input: Validated<CreateResourceInput, 'TypeName' | 'DesiredState'>, context: CloudControlContext): Promise<object> {
+  assertType(input.TypeName, input.TypeVersionId);
+  const desired = parseDesiredState(input.DesiredState);
+  const readOnly = [...READ_ONLY].filter((name) => desired[name] !== undefined);
+  if (readOnly.length > 0) throw readOnlyGiven(readOnly);
+
+  const request = newRequest(context, 'CREATE');
+  const { ClientToken, ...asked } = input;
+  const tokens = CloudControlTokens.of(context, ClientToken, { operation: 'CreateResource', ...asked }, request.token);
+  const prior = await tokens?.priorAnswer();
+  if (prior) return requestEvent(context, prior.RequestToken);
+
+  const token = await runHandler(context, request, tokens, async () => {
+    checkHandlerPermissions(context, 'create', `arn:aws:sagemaker:${context.caller.region}:${context.caller.accountId}:partner-app/*`);
+    const version = desired.AppVersion;
+    const newVersion = initialVersion(desired.Type as PartnerAppType);
+    if (version !== undefined && version !== newVersion) {
+      throw new HandlerFailure('InvalidRequest', `AppVersion ${String(version)} cannot be created: a new ${String(desired.Type)} app starts at version ${newVersion}; upgrade it with an update afterwards.`);
+    }
+    const create = sageMakerInput('CreatePartnerApp', createInputOf(desired));
+    return CreatePartnerApp(create as never, {
+      ...context,
+      cloudControl: { clientTokens: tokens, resourceRequest: (arn) => ({ ...request, identifier: arn, waitsFor: 'Creating' }) },
+    });
+  });
+  return { ProgressEvent: await progressEventOf((await context.store.getResourceRequest(token))!, context) };
+}

@@ -1,0 +1,49 @@
+import type { ListResourceRequestsInput } from '@aws-sdk/client-cloudcontrol';
+import type { OperationContext } from '../../operations/context.js';
+import { cloudControlError } from '../errors.js';
+import { progressEventOf } from '../progress.js';
+
+const DEFAULT_MAX_RESULTS = 20;
+/** Requests read from the store at a time while looking for ones that pass the filter. */
+const SCAN_BATCH = 100;
+
+const encodeToken = (before: number) => Buffer.from(JSON.stringify({ before })).toString('base64');
+
+function decodeToken(token: string): number {
+  try {
+    const { before } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { before?: unknown };
+    if (typeof before === 'number' && Number.isSafeInteger(before) && before > 0) return before;
+  } catch {
+    // fall through to the error below
+  }
+  throw cloudControlError('InvalidRequestException', 'The NextToken is not valid. Pass the NextToken value returned by the previous ListResourceRequests call.');
+}
+
+/**
+ * The caller's requests of the last seven days in the region, newest first. A status filter applies
+ * to the status as it is now (derived from the app), so the store is scanned until the page is full.
+ */
+export async function ListResourceRequests(input: ListResourceRequestsInput, context: OperationContext): Promise<object> {
+  const { Operations: operations, OperationStatuses: statuses } = input.ResourceRequestStatusFilter ?? {};
+  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
+  const { accountId, region } = context.caller;
+  const summaries: Record<string, unknown>[] = [];
+  let before = input.NextToken ? decodeToken(input.NextToken) : undefined;
+  let last: number | undefined;
+  scan: do {
+    const page = await context.store.listResourceRequests(accountId, region, { before, limit: SCAN_BATCH });
+    for (const request of page.items) {
+      last = request.seq;
+      if (operations?.length && !operations.includes(request.operation)) continue;
+      const event = await progressEventOf(request, context);
+      if (statuses?.length && !statuses.includes(event.OperationStatus as never)) continue;
+      summaries.push(event);
+      if (summaries.length === limit) {
+        before = page.next !== undefined || request !== page.items[page.items.length - 1] ? last : undefined;
+        break scan;
+      }
+    }
+    before = page.next;
+  } while (before !== undefined);
+  return { ResourceRequestStatusSummaries: summaries, NextToken: before === undefined ? undefined : encodeToken(before) };
+}

@@ -1,0 +1,47 @@
+import type { ListResourcesInput } from '@aws-sdk/client-cloudcontrol';
+import { MAX_TAGS_PER_RESOURCE } from '../../operations/common.js';
+import type { Validated } from '../../operations/context.js';
+import { cloudControlError } from '../errors.js';
+import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
+import { modelOf } from '../resourceModel.js';
+import { assertType } from '../resources.js';
+import { TYPE_NAME } from '../schema.js';
+
+/** MaxResults is "Reserved" in the API; it is honoured as the page size, 20 when absent (as ListResourceRequests). */
+const DEFAULT_PAGE_SIZE = 20;
+
+const encodeToken = (before: number) => Buffer.from(JSON.stringify({ before })).toString('base64');
+
+function decodeToken(token: string): number {
+  try {
+    const { before } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { before?: unknown };
+    if (typeof before === 'number' && Number.isSafeInteger(before) && before > 0) return before;
+  } catch {
+    // fall through to the error below
+  }
+  throw cloudControlError('InvalidRequestException', 'The NextToken is not valid. Pass the NextToken value returned by the previous ListResources call.');
+}
+
+/** The list handler: the caller's apps in the region that are not Deleted, newest first, each as its model. */
+export async function ListResources(input: Validated<ListResourcesInput, 'TypeName'>, context: CloudControlContext): Promise<object> {
+  assertType(input.TypeName, input.TypeVersionId);
+  if (input.ResourceModel !== undefined && input.ResourceModel.trim() !== '{}') {
+    throw cloudControlError('InvalidRequestException', `${TYPE_NAME} is listed without a resource model: its list handler takes no properties.`);
+  }
+  checkHandlerPermissions(context, 'list', `arn:aws:sagemaker:${context.caller.region}:${context.caller.accountId}:partner-app/*`);
+  const { accountId, region } = context.caller;
+  const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
+  const descriptions: object[] = [];
+  let before = input.NextToken ? decodeToken(input.NextToken) : undefined;
+  // Deleted apps are skipped, so a page is read until it is full or the list ends.
+  do {
+    const page = await context.store.listApps(accountId, region, { before, limit: limit - descriptions.length });
+    for (const summary of page.items) {
+      const app = summary.status === 'Deleted' ? undefined : await context.store.getApp(summary.arn);
+      const tags = app && (await context.store.listTags(app.arn, { limit: MAX_TAGS_PER_RESOURCE }));
+      if (app && tags) descriptions.push({ Identifier: app.arn, Properties: JSON.stringify(modelOf(app, tags.items)) });
+    }
+    before = page.next;
+  } while (before !== undefined && descriptions.length < limit);
+  return { TypeName: TYPE_NAME, ResourceDescriptions: descriptions, NextToken: before === undefined ? undefined : encodeToken(before) };
+}
