@@ -50,12 +50,11 @@ export function checkModel(model: unknown): ResourceModel {
   return model as ResourceModel;
 }
 
+/** The desired state as JSON; the schema is checked afterwards (checkModel). */
 export function parseDesiredState(text: string): ResourceModel {
-  let model: unknown;
   try {
-    model = JSON.parse(text);
+    return JSON.parse(text) as ResourceModel;
   } catch (error) {
     throw modelValidationFailed([`#: the desired state is not valid JSON: ${(error as Error).message}`]);
   }
-  return checkModel(model);
 }

@@ -8,7 +8,7 @@ import { readOnlyGiven } from '../errors.js';
 import { checkHandlerPermissions, HandlerFailure, newRequest, runHandler, sageMakerInput, type CloudControlContext } from '../handlers.js';
 import { progressEventOf } from '../progress.js';
 import { createInputOf } from '../resourceModel.js';
-import { assertType, parseDesiredState } from '../resources.js';
+import { assertType, checkModel, parseDesiredState } from '../resources.js';
 import { READ_ONLY } from '../schema.js';
 import { requestEvent } from './requestEvent.js';
 
@@ -18,9 +18,10 @@ import { requestEvent } from './requestEvent.js';
  */
 export async function CreateResource(input: Validated<CreateResourceInput, 'TypeName' | 'DesiredState'>, context: CloudControlContext): Promise<object> {
   assertType(input.TypeName, input.TypeVersionId);
-  const desired = parseDesiredState(input.DesiredState);
-  const readOnly = [...READ_ONLY].filter((name) => desired[name] !== undefined);
+  const parsed = parseDesiredState(input.DesiredState);
+  const readOnly = [...READ_ONLY].filter((name) => typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, name));
   if (readOnly.length > 0) throw readOnlyGiven(readOnly);
+  const desired = checkModel(parsed);
 
   const request = newRequest(context, 'CREATE');
   const { ClientToken, ...asked } = input;
