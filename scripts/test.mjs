@@ -35,7 +35,20 @@ const postgresRequired = process.env.PARTNERPLANE_REQUIRE_POSTGRES === '1';
  * Suites about the clients rather than the store (the real CLIs, the browser, the bench, the pure
  * SigV4 vectors) behave the same whatever the store: the PostgreSQL run leaves them to the SQLite run.
  */
-const CLIENT_ONLY_SUITES = ['test/e2e/', 'test/cli/', 'test/bench/', 'test/docs/', 'test/examples/', 'test/container/', 'test/console/console.browser.test.ts', 'test/auth/vectors.test.ts'];
+const CLIENT_ONLY_SUITES = [
+  'test/e2e/',
+  'test/cli/',
+  'test/bench/',
+  'test/docs/',
+  'test/examples/',
+  'test/container/',
+  'test/console/console.browser.test.ts',
+  'test/auth/vectors.test.ts',
+  'test/cloudcontrol/clients.test.ts',
+  'test/cloudcontrol/terraform.test.ts',
+  'test/cloudcontrol/jsonPatch.test.ts',
+  'test/cloudcontrol/schema.test.ts',
+];
 
 /**
  * What a run's TAP report (written beside the readable one) counts, and which tests failed or were
