@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { clientEnv } from '../helpers/cliEnv.js';
 import { testPostgresUrl } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ROLE_ARN, uniqueName } from '../operations/support.js';
@@ -23,17 +24,6 @@ before(async () => {
 });
 after(() => server.close());
 
-const clientEnv = (): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-});
 
 async function aws(...args: string[]): Promise<any> {
   const { stdout } = await run('aws', ['cloudcontrol', ...args, '--endpoint-url', server.url, '--output', 'json'], { env: clientEnv(), timeout: 60_000 });

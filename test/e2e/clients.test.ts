@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { clientEnv } from '../helpers/cliEnv.js';
 import { testPostgresUrl } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { describeApp, ROLE_ARN, uniqueName, waitFor } from '../operations/support.js';
@@ -23,18 +24,6 @@ before(async () => {
 });
 after(() => server.close());
 
-/** The documented local pair, and nothing from the machine's own AWS configuration. */
-const clientEnv = (): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
-  HOME: process.env.HOME,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_PAGER: '',
-});
 
 async function aws(...args: string[]): Promise<any> {
   const { stdout } = await run('aws', ['sagemaker', ...args, '--endpoint-url', server.url, '--output', 'json'], { env: clientEnv(), timeout: 30_000 });

@@ -1,23 +1,13 @@
 import type { ListResourceRequestsInput } from '@aws-sdk/client-cloudcontrol';
 import type { OperationContext } from '../../operations/context.js';
-import { cloudControlError } from '../errors.js';
+import { pageTokens } from '../pageToken.js';
 import { progressEventOf } from '../progress.js';
 
 const DEFAULT_MAX_RESULTS = 20;
 /** Requests read from the store at a time while looking for ones that pass the filter. */
 const SCAN_BATCH = 100;
 
-const encodeToken = (before: number) => Buffer.from(JSON.stringify({ before })).toString('base64');
-
-function decodeToken(token: string): number {
-  try {
-    const { before } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { before?: unknown };
-    if (typeof before === 'number' && Number.isSafeInteger(before) && before > 0) return before;
-  } catch {
-    // fall through to the error below
-  }
-  throw cloudControlError('InvalidRequestException', 'The NextToken is not valid. Pass the NextToken value returned by the previous ListResourceRequests call.');
-}
+const tokens = pageTokens('ListResourceRequests');
 
 /**
  * The caller's requests of the last seven days in the region, newest first. A status filter applies
@@ -28,7 +18,7 @@ export async function ListResourceRequests(input: ListResourceRequestsInput, con
   const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
   const { accountId, region } = context.caller;
   const summaries: Record<string, unknown>[] = [];
-  let before = input.NextToken ? decodeToken(input.NextToken) : undefined;
+  let before = input.NextToken ? tokens.decode(input.NextToken) : undefined;
   let last: number | undefined;
   scan: do {
     const page = await context.store.listResourceRequests(accountId, region, { before, limit: SCAN_BATCH });
@@ -45,5 +35,5 @@ export async function ListResourceRequests(input: ListResourceRequestsInput, con
     }
     before = page.next;
   } while (before !== undefined);
-  return { ResourceRequestStatusSummaries: summaries, NextToken: before === undefined ? undefined : encodeToken(before) };
+  return { ResourceRequestStatusSummaries: summaries, NextToken: before === undefined ? undefined : tokens.encode(before) };
 }

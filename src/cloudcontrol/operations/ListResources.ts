@@ -3,6 +3,7 @@ import { MAX_TAGS_PER_RESOURCE } from '../../operations/common.js';
 import type { Validated } from '../../operations/context.js';
 import { cloudControlError } from '../errors.js';
 import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
+import { pageTokens } from '../pageToken.js';
 import { modelOf } from '../resourceModel.js';
 import { assertType } from '../resources.js';
 import { TYPE_NAME } from '../schema.js';
@@ -10,17 +11,7 @@ import { TYPE_NAME } from '../schema.js';
 /** MaxResults is "Reserved" in the API; it is honoured as the page size, 20 when absent (as ListResourceRequests). */
 const DEFAULT_PAGE_SIZE = 20;
 
-const encodeToken = (before: number) => Buffer.from(JSON.stringify({ before })).toString('base64');
-
-function decodeToken(token: string): number {
-  try {
-    const { before } = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { before?: unknown };
-    if (typeof before === 'number' && Number.isSafeInteger(before) && before > 0) return before;
-  } catch {
-    // fall through to the error below
-  }
-  throw cloudControlError('InvalidRequestException', 'The NextToken is not valid. Pass the NextToken value returned by the previous ListResources call.');
-}
+const tokens = pageTokens('ListResources');
 
 /** The list handler: the caller's apps in the region that are not Deleted, newest first, each as its model. */
 export async function ListResources(input: Validated<ListResourcesInput, 'TypeName'>, context: CloudControlContext): Promise<object> {
@@ -32,7 +23,7 @@ export async function ListResources(input: Validated<ListResourcesInput, 'TypeNa
   const { accountId, region } = context.caller;
   const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
   const descriptions: object[] = [];
-  let before = input.NextToken ? decodeToken(input.NextToken) : undefined;
+  let before = input.NextToken ? tokens.decode(input.NextToken) : undefined;
   // Deleted apps are skipped, so a page is read until it is full or the list ends.
   do {
     const page = await context.store.listApps(accountId, region, { before, limit: limit - descriptions.length });
@@ -43,5 +34,5 @@ export async function ListResources(input: Validated<ListResourcesInput, 'TypeNa
     }
     before = page.next;
   } while (before !== undefined && descriptions.length < limit);
-  return { TypeName: TYPE_NAME, ResourceDescriptions: descriptions, NextToken: before === undefined ? undefined : encodeToken(before) };
+  return { TypeName: TYPE_NAME, ResourceDescriptions: descriptions, NextToken: before === undefined ? undefined : tokens.encode(before) };
 }
