@@ -43,7 +43,7 @@ describe('the file is checked at start, and a mistake names its entry', () => {
     ['a key listed twice', { accessKeys: [entry(), entry()] }, 'entry 2 (AKIAEXAMPLE): accessKeyId AKIAEXAMPLE is listed twice'],
     ['a principal of another account', { accessKeys: [entry({ accountId: '111122223333', principal: 'arn:aws:iam::999988887777:user/eve' })] }, 'principal arn:aws:iam::999988887777:user/eve is not in account 111122223333'],
     ['a principal that is neither a name nor an ARN', { accessKeys: [entry({ principal: 'not a name' })] }, "principal must be an IAM user name or the ARN of a user, role, assumed-role session or root of account"],
-    ['an action of another service', { accessKeys: [entry({ allowedActions: ['s3:GetObject'] })] }, `allowedActions entry "s3:GetObject" is not '*' or 'sagemaker:<Action>' (wildcards * and ?)`],
+    ['an action of another service', { accessKeys: [entry({ allowedActions: ['s3:GetObject'] })] }, `allowedActions entry "s3:GetObject" is not '*', 'sagemaker:<Action>' or 'cloudformation:<Action>' (wildcards * and ?)`],
     ['an action this server does not have', { accessKeys: [entry({ allowedActions: ['sagemaker:CreatePartnerAp'] })] }, 'allowedActions names sagemaker:CreatePartnerAp, which is not an action of this server'],
     ['an empty list of actions', { accessKeys: [entry({ allowedActions: [] })] }, 'allowedActions, when given, must be a non-empty list'],
     ['session tags on an IAM user', { accessKeys: [entry({ principal: 'alice', sessionTags: { SageMakerPartnerAppUser: 'alice' } })] }, 'sessionTags need a role or assumed-role principal: only an STS session has session tags'],
