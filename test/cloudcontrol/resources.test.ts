@@ -23,7 +23,8 @@ import { cloudControlClient, desiredState, settled, TYPE_NAME } from './support.
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ failCreate: /^broken/, failUpdate: /^failing/, maxAppsPerAccount: 3 });
+  // Deletions last long enough for a test to see one in progress however busy the machine is.
+  server = await startTestServer({ failCreate: /^broken/, failUpdate: /^failing/, maxAppsPerAccount: 3, deleteDelayMs: 2000 });
 });
 after(() => server.close());
 
