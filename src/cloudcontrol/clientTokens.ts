@@ -45,6 +45,6 @@ export class CloudControlTokens implements ClientTokens {
 
   record(): IdempotencyRecord {
     const response: PriorRequest = { RequestToken: this.requestToken };
-    return { ...this.key, requestHash: this.hash, response: JSON.stringify(response), createdAt: Date.now() };
+    return { ...this.key, requestHash: this.hash, response: JSON.stringify(response), createdAt: this.context.clock.now() };
   }
 }

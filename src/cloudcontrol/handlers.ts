@@ -33,7 +33,7 @@ const sageMakerValidators = compileValidators(sageMakerModel);
 
 export function newRequest(context: OperationContext, operation: ResourceOperation, identifier?: string): ResourceRequest {
   const { accountId, region } = context.caller;
-  return { token: randomUUID(), accountId, region, typeName: TYPE_NAME, operation, identifier, eventTime: Date.now() };
+  return { token: randomUUID(), accountId, region, typeName: TYPE_NAME, operation, identifier, eventTime: context.clock.now() };
 }
 
 /** AccessDenied, worded as SageMaker words it, for the first of the handler's permissions the caller lacks. */

@@ -22,7 +22,7 @@ const RUNNERS: Record<string, { extension: string; command: (file: string) => st
 };
 const LANGUAGES: Record<string, keyof typeof RUNNERS | 'not run'> = {
   sh: 'sh', bash: 'sh', shell: 'sh', python: 'python', js: 'js', mjs: 'js',
-  text: 'not run', json: 'not run', yaml: 'not run', ini: 'not run', output: 'not run',
+  text: 'not run', json: 'not run', yaml: 'not run', ini: 'not run', output: 'not run', hcl: 'not run',
 };
 const BLOCK_TIMEOUT_MS = 90_000;
 const provided = new Set((process.env.PARTNERPLANE_DOCS_NEEDS ?? '').split(',').map((need) => need.trim()).filter(Boolean));

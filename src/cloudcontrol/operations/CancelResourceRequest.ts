@@ -17,6 +17,6 @@ export async function CancelResourceRequest(input: Validated<CancelResourceReque
   if (!CANCELABLE.has(status)) {
     throw cloudControlError('ConcurrentModificationException', `Resource operation request ${request.token} is ${status}: only requests that are PENDING or IN_PROGRESS can be canceled.`);
   }
-  if (await context.store.cancelResourceRequest(request.token, Date.now())) context.audit?.stored();
+  if (await context.store.cancelResourceRequest(request.token, context.clock.now())) context.audit?.stored();
   return requestEvent(context, request.token);
 }
