@@ -189,8 +189,9 @@ async function assemble(base: Foundation): Promise<Assembled> {
     scheduleTransition: (dueAt) => reconciler.wake(dueAt),
     audit,
   });
-  const cloudControl = createCloudControlFront({ credentials, config, logger, observer, operationContext });
-  const describeType = createDescribeTypeFront({ credentials, config, logger, observer });
+  const failureHooks = { ...reporting, refused: (address: string | undefined, code: string) => refusals.refused(address, code) };
+  const cloudControl = createCloudControlFront({ credentials, config, observer, operationContext, ...failureHooks });
+  const describeType = createDescribeTypeFront({ credentials, config, observer, ...failureHooks });
   const fronts: Mount[] = [
     { name: 'cloudcontrol', methods: ['POST'], paths: new Set(['/']), accepts: (req) => isCloudControlTarget(req.headers['x-amz-target']), handle: cloudControl },
     { name: 'cloudformation', methods: ['POST'], paths: new Set(['/']), accepts: isQueryRequest, handle: describeType },

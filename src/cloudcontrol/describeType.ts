@@ -9,12 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertAllowed, type Credentials } from '../auth/credentials.js';
 import { rawRequestOf, verifyRequest } from '../auth/sigv4.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
 import { newApiCall, type ApiCall, type RequestObserver } from '../observability/requests.js';
-import { readBody } from '../protocol/body.js';
-import { internalFailure, ServiceError } from '../protocol/errors.js';
+import { ClientAbort, readBody } from '../protocol/body.js';
+import { ServiceError } from '../protocol/errors.js';
 import { asQueryError, FORM_CONTENT_TYPE, parseForm, writeQueryError, writeQueryResult, xmlMembers } from '../protocol/query.js';
 import { compileValidators } from '../validation/check.js';
+import { answerFailure, type FailureHooks } from './failures.js';
 import { cloudFormationErrors, cloudFormationModel } from './model.js';
 import { TYPE_VERSION_ID } from './resources.js';
 import { partnerAppSchema, SCHEMA_TEXT, TYPE_NAME } from './schema.js';
@@ -61,21 +61,25 @@ function describeType(region: string): string {
   });
 }
 
-export interface DescribeTypeFrontOptions {
+export interface DescribeTypeFrontOptions extends FailureHooks {
   credentials: Credentials;
   config: Config;
-  logger: Logger;
   observer: RequestObserver;
 }
 
 export function createDescribeTypeFront(options: DescribeTypeFrontOptions): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
-  const { credentials, config, logger, observer } = options;
+  const { credentials, config, observer } = options;
   const validate = compileValidators(cloudFormationModel).get(ACTION)!;
 
   async function handle(req: IncomingMessage, call: ApiCall): Promise<string> {
-    const body = await readBody(req, config.maxBodyBytes);
-    call.caller = await verifyRequest(rawRequestOf(req, body), credentials, { service: CLOUDFORMATION_SIGNING_NAME });
-    return describeForCaller(parseForm(body), call);
+    try {
+      const body = await readBody(req, config.maxBodyBytes);
+      call.caller = await verifyRequest(rawRequestOf(req, body), credentials, { service: CLOUDFORMATION_SIGNING_NAME });
+      return describeForCaller(parseForm(body), call);
+    } catch (error) {
+      if (call.caller === undefined && !(error instanceof ClientAbort)) options.refused(req.socket.remoteAddress, (error as Partial<ServiceError>).code ?? 'InternalFailure');
+      throw error;
+    }
   }
 
   function describeForCaller(form: Record<string, string>, call: ApiCall): string {
@@ -93,11 +97,11 @@ export function createDescribeTypeFront(options: DescribeTypeFrontOptions): (req
     const call = newApiCall(requestId);
     handle(req, call).then(
       (result) => writeQueryResult(res, requestId, NAMESPACE, ACTION, result, () => observer.answered(call, 200, undefined)),
-      (error: unknown) => {
-        if (!(error instanceof ServiceError)) logger.error({ err: error, requestId }, 'request failed unexpectedly');
-        const given = asQueryError(error instanceof ServiceError ? error : internalFailure());
-        writeQueryError(res, requestId, NAMESPACE, given, () => observer.answered(call, given.statusCode, given.code));
-      },
+      (error: unknown) =>
+        answerFailure(res, requestId, error, options, (refusal, headers) => {
+          const given = asQueryError(refusal);
+          writeQueryError(res, requestId, NAMESPACE, given, headers, () => observer.answered(call, given.statusCode, given.code));
+        }),
     );
   };
 }

@@ -8,14 +8,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertAllowed, type Credentials } from '../auth/credentials.js';
 import { rawRequestOf, verifyRequest } from '../auth/sigv4.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
 import { auditRecordOf, errorCodeOf, newApiCall, type ApiCall, type RequestObserver } from '../observability/requests.js';
 import type { CallAudit, Caller, OperationContext } from '../operations/context.js';
 import { operationResolver, parseJsonBody } from '../protocol/awsJson.js';
-import { readBody } from '../protocol/body.js';
-import { internalFailure, ServiceError } from '../protocol/errors.js';
+import { ClientAbort, readBody } from '../protocol/body.js';
 import { writeError, writeJson } from '../protocol/serialize.js';
 import { compileValidators } from '../validation/check.js';
+import { answerFailure, type FailureHooks } from './failures.js';
 import type { CloudControlContext } from './handlers.js';
 import { cloudControlModel } from './model.js';
 import { CLOUD_CONTROL_WRITES, cloudControlAction, cloudControlOperations } from './operations/index.js';
@@ -28,10 +27,9 @@ const CONTENT_TYPE = { 'Content-Type': 'application/x-amz-json-1.0' };
 export const isCloudControlTarget = (target: string | string[] | undefined): boolean =>
   typeof target === 'string' && (target.charCodeAt(0) | 0x20) === 0x63 && target.toLowerCase().startsWith('cloudapiservice.');
 
-export interface CloudControlFrontOptions {
+export interface CloudControlFrontOptions extends FailureHooks {
   credentials: Credentials;
   config: Config;
-  logger: Logger;
   observer: RequestObserver;
   /** The SageMaker operations' context for a caller (the Cloud Control operations run them). */
   operationContext(caller: Caller, requestId: string, audit?: CallAudit): OperationContext;
@@ -40,7 +38,7 @@ export interface CloudControlFrontOptions {
 export const CLOUD_CONTROL_OPERATION_NAMES = Object.keys(cloudControlOperations);
 
 export function createCloudControlFront(options: CloudControlFrontOptions): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
-  const { credentials, config, logger, observer } = options;
+  const { credentials, config, observer } = options;
   const resolveOperation = operationResolver(TARGET_PREFIX, CLOUD_CONTROL_OPERATION_NAMES);
   const validators = compileValidators(cloudControlModel);
 
@@ -77,7 +75,10 @@ export function createCloudControlFront(options: CloudControlFrontOptions): (req
       call.caller = await verifyRequest(rawRequestOf(req, body), credentials, { service: CLOUD_CONTROL_SIGNING_NAME });
       call.input = parseJsonBody(body);
     } catch (error) {
-      await observer.audited(call, errorCodeOf(error));
+      // As the SageMaker API's: a known caller's refusal is audited, an unknown one's counted.
+      if (error instanceof ClientAbort) throw error;
+      if (call.caller === undefined) options.refused(req.socket.remoteAddress, errorCodeOf(error));
+      else await observer.audited(call, errorCodeOf(error));
       throw error;
     }
     return invoke(call as ApiCall & { operation: string; caller: Caller });
@@ -87,13 +88,10 @@ export function createCloudControlFront(options: CloudControlFrontOptions): (req
     const call = newApiCall(requestId);
     handle(req, call).then(
       (output) => writeJson(res, requestId, 200, JSON.stringify(output), CONTENT_TYPE, () => observer.answered(call, 200, undefined)),
-      (error: unknown) => {
-        if (!(error instanceof ServiceError)) logger.error({ err: error, requestId }, 'request failed unexpectedly');
-        const given = error instanceof ServiceError ? error : internalFailure();
-        // A body refused before it was all received is not read on: the connection is closed instead.
-        const headers: Record<string, string> = res.req.complete ? CONTENT_TYPE : { ...CONTENT_TYPE, Connection: 'close' };
-        writeError(res, requestId, given, headers, () => observer.answered(call, given.statusCode, given.code));
-      },
+      (error: unknown) =>
+        answerFailure(res, requestId, error, options, (given, headers) =>
+          writeError(res, requestId, given, { ...CONTENT_TYPE, ...headers }, () => observer.answered(call, given.statusCode, given.code)),
+        ),
     );
   };
 }

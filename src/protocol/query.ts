@@ -23,20 +23,20 @@ export const xmlMembers = (members: Record<string, string | boolean | undefined>
     .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
     .join('');
 
-function writeXml(res: ServerResponse, statusCode: number, requestId: string, body: string, written?: () => void): void {
-  res.writeHead(statusCode, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
+function writeXml(res: ServerResponse, statusCode: number, requestId: string, body: string, extra: Record<string, string>, written?: () => void): void {
+  res.writeHead(statusCode, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId, ...extra });
   res.end(body, written);
 }
 
 export function writeQueryResult(res: ServerResponse, requestId: string, namespace: string, action: string, resultXml: string, written?: () => void): void {
   const body = `<${action}Response xmlns="${namespace}"><${action}Result>${resultXml}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  writeXml(res, 200, requestId, body, written);
+  writeXml(res, 200, requestId, body, {}, written);
 }
 
-export function writeQueryError(res: ServerResponse, requestId: string, namespace: string, error: ServiceError, written?: () => void): void {
+export function writeQueryError(res: ServerResponse, requestId: string, namespace: string, error: ServiceError, extra: Record<string, string>, written?: () => void): void {
   const type = error.statusCode >= 500 ? 'Receiver' : 'Sender';
   const body = `<ErrorResponse xmlns="${namespace}"><Error>${xmlMembers({ Type: type, Code: error.code, Message: error.message })}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  writeXml(res, error.statusCode, requestId, body, written);
+  writeXml(res, error.statusCode, requestId, body, extra, written);
 }
 
 /**

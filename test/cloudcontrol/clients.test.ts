@@ -20,7 +20,7 @@ const once = { skip: testPostgresUrl() ? 'wire compatibility is checked in the S
 let server: TestServer;
 before(async () => {
   // Updates last long enough for a CLI call (a Python start) to cancel one.
-  server = await startTestServer({ failCreate: /^broken/, updateDelayMs: 2500 });
+  server = await startTestServer({ failCreate: /^broken/, updateDelayMs: 6000 });
 });
 after(() => server.close());
 
