@@ -53,3 +53,23 @@ test('two replicas on one database answer the same for a request, whichever made
     await schema.drop();
   }
 });
+
+test('the purge keeps ClientTokens 36 hours and requests seven days, then forgets them', async () => {
+  const server = await startTestServer();
+  try {
+    const { store } = server.server;
+    const now = Date.now();
+    const hours = (count: number) => count * 3600 * 1000;
+    const request = (token: string, eventTime: number) => ({ token, accountId: '000000000000', region: 'us-east-1', typeName: TYPE_NAME, operation: 'CREATE' as const, eventTime, settled: { status: 'FAILED' as const, errorCode: 'InvalidRequest', message: 'm' } });
+    const token = (name: string, createdAt: number) => ({ accountId: '000000000000', region: 'us-east-1', operation: 'CloudControl', token: name, requestHash: 'h', response: '{}', createdAt });
+    await store.putResourceRequest(request('young', now - hours(30)), token('young', now - hours(30)));
+    await store.putResourceRequest(request('old', now - hours(24 * 7 + 1)), token('old', now - hours(37)));
+    await store.purgeExpired(now, now - hours(24));
+    assert.ok(await store.findIdempotency(token('young', 0)), 'a 30-hour-old ClientToken is kept');
+    assert.equal(await store.findIdempotency(token('old', 0)), undefined);
+    assert.ok(await store.getResourceRequest('young'));
+    assert.equal(await store.getResourceRequest('old'), undefined);
+  } finally {
+    await server.close();
+  }
+});

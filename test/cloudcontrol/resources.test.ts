@@ -253,7 +253,10 @@ test('ClientToken: the same request gives the same request back, another request
 });
 
 test('one operation at a time on a resource; cancel follows the request, not the app', async () => {
-  const client = cloudControlClient(server);
+  // Creations long enough to be caught in progress however busy the machine is.
+  const slow = await startTestServer({ createDelayMs: 3000 });
+  after(() => slow.close());
+  const client = cloudControlClient(slow);
   const created = await create(client);
   await rejectsWith(client.send(new DeleteResourceCommand({ TypeName: TYPE_NAME, Identifier: created.Identifier })), {
     name: 'ConcurrentOperationException',
@@ -274,7 +277,7 @@ test('one operation at a time on a resource; cancel follows the request, not the
     message: 'Request with token no-such-token was not found',
   });
   // Another account's request is not found either.
-  await rejectsWith(cloudControlClient(server).send(new GetResourceRequestStatusCommand({ RequestToken: created.RequestToken })), { name: 'RequestTokenNotFoundException' });
+  await rejectsWith(cloudControlClient(slow).send(new GetResourceRequestStatusCommand({ RequestToken: created.RequestToken })), { name: 'RequestTokenNotFoundException' });
 });
 
 test('ListResourceRequests: newest first, filtered by operation and by status as it is now, paged', async () => {
