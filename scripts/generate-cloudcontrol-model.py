@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes src/cloudcontrol/model.ts from botocore's service models: the Cloud Control API
+"""Writes src/protocol/cloudControlShapes.ts from botocore's service models: the Cloud Control API
 (cloudcontrol 2021-09-30, every operation) and CloudFormation's DescribeType (cloudformation
-2010-05-15), as the validation checker reads them (src/validation/model.ts), plus the HTTP status
+2010-05-15), as the validation checker reads them (src/protocol/model.ts), plus the HTTP status
 of each modeled error. Documentation, `sensitive` and the like are dropped; every constraint stays.
 
     python3 scripts/generate-cloudcontrol-model.py   # needs botocore (the AWS CLI brings it)
@@ -12,7 +12,7 @@ import pathlib
 import botocore
 from botocore.loaders import Loader
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "cloudcontrol" / "model.ts"
+OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "protocol" / "cloudControlShapes.ts"
 KEPT = {"shape", "type", "required", "members", "member", "key", "value", "min", "max", "pattern", "enum", "box", "idempotencyToken"}
 
 
@@ -76,7 +76,7 @@ OUT.write_text(
  * {cc_meta['targetPrefix']}, signing name {cc_meta['signingName']}) and CloudFormation's DescribeType
  * ({cf_meta['uid']}, Query protocol). Do not edit by hand: change the script and run it again.
  */
-import type {{ Model }} from '../validation/model.js';
+import type {{ Model }} from './model.js';
 
 export const cloudControlModel = {dump(cloud_control)} as const satisfies Model;
 

@@ -1,7 +1,8 @@
 /**
  * The composition root: createServer() builds every collaborator from the settings and mounts the
  * server's surfaces (protocol/mounts.ts), each with its own requests and the one error path:
- *   POST /             the API (api/pipeline.ts)
+ *   POST /             the Cloud Control API and CloudFormation's DescribeType (api/cloudFormation.ts),
+ *                      then the SageMaker API (api/pipeline.ts)
  *   GET /              a redirect to the console
  *   /console           the web console
  *   /gateway/<app-id>  the app gateway
@@ -12,13 +13,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdminApi } from './admin/api.js';
-import { createInvoker, type Invoke } from './api/invoke.js';
+import { CLOUDFORMATION_ACTIONS, INFRASTRUCTURE_AS_CODE_OPERATIONS, infrastructureAsCodeMounts } from './api/cloudFormation.js';
+import { createInvoker, sageMakerOperations, type Invoke } from './api/invoke.js';
 import { apiMount, awsJsonProtocol } from './api/pipeline.js';
 import { isLoopbackHost, loadCredentials, type Credentials } from './auth/credentials.js';
 import { wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { CLOUD_CONTROL_OPERATION_NAMES, createCloudControlFront, isCloudControlTarget } from './cloudcontrol/front.js';
-import { createDescribeTypeFront, isQueryRequest } from './cloudcontrol/describeType.js';
 import { consoleLanding, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
 import { parseAppArn } from './domain/partnerApp.js';
@@ -31,7 +31,6 @@ import { AuditRetention } from './observability/auditRetention.js';
 import { operationsEndpoints } from './observability/endpoints.js';
 import { Metrics } from './observability/metrics.js';
 import { RequestObserver } from './observability/requests.js';
-import type { CallAudit, Caller, OperationContext } from './operations/context.js';
 import { operations } from './operations/index.js';
 import { createDrainableServer } from './protocol/drain.js';
 import { mountTable, type ErrorReporting, type Mount } from './protocol/mounts.js';
@@ -61,12 +60,7 @@ export interface ServerOptions {
 
 const OPERATION_NAMES = Object.keys(operations);
 /** The IAM actions a credentials file may name. */
-const CLOUDFORMATION_OPERATION_NAMES = [...CLOUD_CONTROL_OPERATION_NAMES, 'DescribeType'];
-const ACTIONS = [
-  ...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`),
-  CALL_PARTNER_APP_API_ACTION,
-  ...CLOUDFORMATION_OPERATION_NAMES.map((operation) => `cloudformation:${operation}`),
-];
+const ACTIONS = [...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION, ...CLOUDFORMATION_ACTIONS];
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** What every surface is built from. */
@@ -148,7 +142,7 @@ function clientAbortReporting(logger: Logger, metrics: Metrics): ErrorReporting 
 
 async function assemble(base: Foundation): Promise<Assembled> {
   const { config, logger, clock, store, credentials, urls } = base;
-  const metrics = new Metrics(store, [...OPERATION_NAMES, ...CLOUDFORMATION_OPERATION_NAMES], logger);
+  const metrics = new Metrics(store, [...OPERATION_NAMES, ...INFRASTRUCTURE_AS_CODE_OPERATIONS], logger);
   const reporting = clientAbortReporting(logger, metrics);
   const audit = new AuditLog(store, logger, metrics);
   const observer = new RequestObserver(metrics, audit, logger);
@@ -163,7 +157,8 @@ async function assemble(base: Foundation): Promise<Assembled> {
     observeLag: (lateByMs) => metrics.transitionApplied(lateByMs),
   });
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
-  const invoke: Invoke = createInvoker({ ...base, gatewaySecret, observer, scheduleTransition: (dueAt) => reconciler.wake(dueAt) });
+  const invoker = { ...base, gatewaySecret, observer, scheduleTransition: (dueAt: number) => reconciler.wake(dueAt) };
+  const invoke: Invoke = createInvoker(invoker, sageMakerOperations);
   const gateway = new Gateway({ store, config, logger, secret: gatewaySecret, urls, clock, credentials, clientAborted: reporting.clientAborted });
   const webConsole = createConsole({
     invoke,
@@ -175,28 +170,10 @@ async function assemble(base: Foundation): Promise<Assembled> {
     localKey: config.credentialsFile === undefined,
   });
   const protocol = awsJsonProtocol('SageMaker', OPERATION_NAMES);
-  const api = apiMount({ protocol, credentials, maxBodyBytes: config.maxBodyBytes, invoke, observer, refusals, reporting });
-  // The Cloud Control API and CloudFormation's DescribeType share the endpoint (see src/cloudcontrol/).
-  const operationContext = (caller: Caller, requestId: string, audit?: CallAudit): OperationContext => ({
-    caller,
-    store,
-    config,
-    logger,
-    requestId,
-    clock,
-    urls,
-    gatewaySecret,
-    scheduleTransition: (dueAt) => reconciler.wake(dueAt),
-    audit,
-  });
-  const failureHooks = { ...reporting, refused: (address: string | undefined, code: string) => refusals.refused(address, code) };
-  const cloudControl = createCloudControlFront({ credentials, config, observer, operationContext, ...failureHooks });
-  const describeType = createDescribeTypeFront({ credentials, config, observer, ...failureHooks });
-  const fronts: Mount[] = [
-    { name: 'cloudcontrol', methods: ['POST'], paths: new Set(['/']), accepts: (req) => isCloudControlTarget(req.headers['x-amz-target']), handle: cloudControl },
-    { name: 'cloudformation', methods: ['POST'], paths: new Set(['/']), accepts: isQueryRequest, handle: describeType },
-  ];
-  const mounts = [...fronts, api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
+  const front = { credentials, maxBodyBytes: config.maxBodyBytes, observer, refusals, reporting };
+  const api = apiMount({ ...front, protocol, invoke });
+  // The Cloud Control API and CloudFormation's DescribeType first: the SageMaker API takes every other POST /.
+  const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
     mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }

@@ -1,7 +1,8 @@
 /**
  * The operations as one callable: invoke(operation, input, caller) runs the pipeline once the
  * caller is known (IAM authorization → validation against the model → the operation), for every
- * front that reaches the operations: the API (pipeline.ts), the console, and any other protocol.
+ * front that reaches operations: the API (pipeline.ts) and the console reach SageMaker's; the
+ * Cloud Control and CloudFormation fronts (cloudFormation.ts) theirs, each an OperationSet.
  * A mutating call is answered only once its audit record is stored: with its change, in the same
  * transaction, or here when it changed nothing.
  */
@@ -16,6 +17,7 @@ import type { CallAudit, Caller, OperationContext, OperationHandler } from '../o
 import { operations } from '../operations/index.js';
 import type { Store } from '../store/store.js';
 import { compileValidators } from '../validation/check.js';
+import type { Model } from '../protocol/model.js';
 import { model } from '../protocol/shapes.js';
 
 /** Runs an operation for a caller already authenticated; rejects with the error to answer with. */
@@ -45,20 +47,39 @@ export function assertSameOperations(registry: readonly string[], modelled: read
   }
 }
 
-/** The operations by name, for a call whose input the model check has accepted. */
-const registry: Readonly<Record<string, OperationHandler>> = operations;
+/** The operations one front reaches: what invoke needs to authorize, check and run them. */
+export interface OperationSet<Context extends OperationContext = OperationContext> {
+  /** The operations by name, for a call whose input the model check has accepted. */
+  registry: Readonly<Record<string, OperationHandler<Context>>>;
+  model: Model;
+  /** IAM's name for an operation's action. */
+  action(operation: string): string;
+  /** The resource an AccessDenied names, or undefined for an action on no particular resource. */
+  resourceOf(body: unknown, caller: Caller): string | undefined;
+  /** The context the operations get, from the one every operation gets (Cloud Control's adds the caller's permissions). */
+  contextOf(context: OperationContext, credentials: Credentials): Context;
+}
 
-export function createInvoker(options: InvokerOptions): Invoke {
-  assertSameOperations(Object.keys(operations), Object.keys(model.operations));
-  const validators = compileValidators(model);
-  const { observer } = options;
+/** The SageMaker API's operations. */
+export const sageMakerOperations: OperationSet = {
+  registry: operations,
+  model,
+  action: (operation) => `sagemaker:${operation}`,
+  resourceOf: requestedResource,
+  contextOf: (context) => context,
+};
+
+export function createInvoker<Context extends OperationContext>(options: InvokerOptions, set: OperationSet<Context>): Invoke {
+  assertSameOperations(Object.keys(set.registry), Object.keys(set.model.operations));
+  const validators = compileValidators(set.model);
+  const { observer, credentials } = options;
 
   async function execute(operation: string, body: unknown, caller: Caller, requestId: string, audit?: CallAudit): Promise<object> {
-    assertAllowed(options.credentials, caller, `sagemaker:${operation}`, () => requestedResource(body, caller));
+    assertAllowed(credentials, caller, set.action(operation), () => set.resourceOf(body, caller));
     const input = validators.get(operation)!(body);
     const { store, config, logger, clock, urls, gatewaySecret, scheduleTransition } = options;
     const context: OperationContext = { caller, store, config, logger, requestId, clock, urls, gatewaySecret, scheduleTransition, audit };
-    return registry[operation]!(input as never, context);
+    return set.registry[operation]!(input as never, set.contextOf(context, credentials));
   }
 
   async function invokeAudited(operation: string, body: unknown, caller: Caller, requestId: string): Promise<object> {

@@ -8,14 +8,14 @@ import { CLOUD_CONTROL_IDEMPOTENCY } from '../domain/resourceRequests.js';
 import { requestHash } from '../operations/common.js';
 import type { ClientTokens, OperationContext } from '../operations/context.js';
 import type { IdempotencyRecord } from '../store/store.js';
-import { clientTokenConflict } from './errors.js';
+import { clientTokenConflict } from '../protocol/cloudControlErrors.js';
 
 /** What a replay answers: the token of the request made the first time. */
 export interface PriorRequest {
   RequestToken: string;
 }
 
-export class CloudControlTokens implements ClientTokens {
+export class CloudControlTokens implements ClientTokens<PriorRequest> {
   private constructor(
     private readonly context: OperationContext,
     private readonly token: string,

@@ -6,11 +6,11 @@
  * Control reports a handler's failure in the request's ProgressEvent.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResourceOperation, ResourceRequest } from '../domain/resourceRequests.js';
+import type { HandlerErrorCode, ResourceOperation, ResourceRequest } from '../domain/resourceRequests.js';
 import type { OperationContext } from '../operations/context.js';
 import { accessDenied, ServiceError } from '../protocol/errors.js';
 import { compileValidators } from '../validation/check.js';
-import { model as sageMakerModel } from '../validation/shapes.js';
+import { model as sageMakerModel } from '../protocol/shapes.js';
 import type { CloudControlTokens } from './clientTokens.js';
 import { handlerActions, TYPE_NAME, type HandlerName } from './schema.js';
 
@@ -22,7 +22,7 @@ export interface CloudControlContext extends OperationContext {
 /** A handler's failure: the code Cloud Control reports (HandlerErrorCode) and the handler's message. */
 export class HandlerFailure extends Error {
   constructor(
-    readonly errorCode: string,
+    readonly errorCode: HandlerErrorCode,
     message: string,
   ) {
     super(message);
@@ -52,7 +52,7 @@ export function sageMakerInput(operation: string, input: Record<string, unknown>
 }
 
 /** The handler error code of a SageMaker error (`create`: a name conflict means the resource already exists). */
-function handlerErrorCode(error: ServiceError, operation: ResourceOperation): string | undefined {
+function handlerErrorCode(error: ServiceError, operation: ResourceOperation): HandlerErrorCode | undefined {
   switch (error.code) {
     case 'ConflictException':
       return operation === 'CREATE' ? 'AlreadyExists' : 'ResourceConflict';
@@ -71,7 +71,7 @@ function handlerErrorCode(error: ServiceError, operation: ResourceOperation): st
 }
 
 /** The StatusMessage of a failed handler, in CloudFormation's wording. */
-function handlerMessage(request: ResourceRequest, errorCode: string, error: Error, requestId: string): string {
+function handlerMessage(request: ResourceRequest, errorCode: HandlerErrorCode, error: Error, requestId: string): string {
   const detail = error instanceof ServiceError ? `${error.message} (Service: SageMaker, Status Code: ${error.statusCode}, Request ID: ${requestId})` : error.message;
   return `Resource handler returned message: "${detail}" (RequestToken: ${request.token}, HandlerErrorCode: ${errorCode})`;
 }

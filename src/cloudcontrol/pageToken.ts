@@ -1,5 +1,5 @@
 /** The NextToken of Cloud Control's lists: opaque to callers, the position after the last item given. */
-import { cloudControlError } from './errors.js';
+import { invalidNextToken } from '../protocol/cloudControlErrors.js';
 
 export interface PageTokens {
   encode(before: number): string;
@@ -17,7 +17,7 @@ export function pageTokens(operation: string): PageTokens {
       } catch {
         // fall through to the error below
       }
-      throw cloudControlError('InvalidRequestException', `The NextToken is not valid. Pass the NextToken value returned by the previous ${operation} call.`);
+      throw invalidNextToken(operation);
     },
   };
 }

@@ -7,16 +7,17 @@
  * CANCEL_COMPLETE: the app's transition itself is not stopped.
  */
 import type { PartnerApp, PartnerAppStatus } from '../domain/partnerApp.js';
-import type { OperationStatus, ResourceRequest } from '../domain/resourceRequests.js';
+import type { HandlerErrorCode, OperationStatus, ResourceRequest } from '../domain/resourceRequests.js';
 import { MAX_TAGS_PER_RESOURCE } from '../operations/common.js';
 import type { OperationContext } from '../operations/context.js';
 import { epochSeconds } from '../protocol/serialize.js';
-import { notFoundMessage } from './errors.js';
+import { notFoundMessage } from '../protocol/cloudControlErrors.js';
 import { modelOf } from './resourceModel.js';
+import type { WireProgressEvent } from './operations/types.js';
 
 interface Outcome {
   status: OperationStatus;
-  errorCode?: string;
+  errorCode?: HandlerErrorCode;
   message?: string;
 }
 
@@ -53,7 +54,7 @@ async function currentModel(app: PartnerApp | undefined, context: OperationConte
   return tags && JSON.stringify(modelOf(app, tags.items));
 }
 
-export async function progressEventOf(request: ResourceRequest, context: OperationContext): Promise<Record<string, unknown>> {
+export async function progressEventOf(request: ResourceRequest, context: OperationContext): Promise<WireProgressEvent> {
   const app = request.identifier === undefined || request.settled ? undefined : await context.store.getApp(request.identifier);
   const outcome = outcomeOf(request, app);
   const withModel = outcome.status === 'SUCCESS' && request.operation !== 'DELETE';

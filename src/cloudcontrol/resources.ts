@@ -4,7 +4,7 @@ import type { PartnerApp, Tag } from '../domain/partnerApp.js';
 import { findOwnedApp, MAX_TAGS_PER_RESOURCE } from '../operations/common.js';
 import type { OperationContext } from '../operations/context.js';
 import { ServiceError } from '../protocol/errors.js';
-import { modelValidationFailed, resourceNotFound, typeNotFound } from './errors.js';
+import { modelValidationFailed, resourceNotFound, typeNotFound } from '../protocol/cloudControlErrors.js';
 import { schemaProblems } from './schemaValidation.js';
 import { MODEL_SCHEMA, PRIMARY_IDENTIFIER, TYPE_NAME } from './schema.js';
 import type { ResourceModel } from './resourceModel.js';

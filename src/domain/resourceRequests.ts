@@ -9,6 +9,8 @@ import type { PartnerAppStatus } from './partnerApp.js';
 
 export type ResourceOperation = 'CREATE' | 'UPDATE' | 'DELETE';
 export type OperationStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILED' | 'CANCEL_IN_PROGRESS' | 'CANCEL_COMPLETE';
+/** The handler error codes a failed request of this type reports (Cloud Control's HandlerErrorCode). */
+export type HandlerErrorCode = 'AlreadyExists' | 'ResourceConflict' | 'ServiceLimitExceeded' | 'InvalidRequest' | 'NotFound' | 'AccessDenied' | 'NotStabilized';
 
 /** AWS keeps resource operation requests for seven days. */
 export const RESOURCE_REQUEST_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -35,7 +37,7 @@ export interface ResourceRequest {
   endedStatus?: PartnerAppStatus;
   endedReason?: string;
   /** A request settled when it was made: FAILED with the handler's error code and message. */
-  settled?: { status: OperationStatus; errorCode?: string; message?: string };
+  settled?: { status: OperationStatus; errorCode?: HandlerErrorCode; message?: string };
   cancelledAt?: number;
 }
 

@@ -21,6 +21,7 @@ import type {
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Model } from '../protocol/model.js';
 import type { model } from '../protocol/shapes.js';
 import type { PublicUrls } from '../publicUrls.js';
 import type { ResourceRequest } from '../domain/resourceRequests.js';
@@ -102,19 +103,23 @@ interface SdkShapes {
 type ModelOperations = typeof model.operations;
 export type OperationName = keyof ModelOperations & keyof SdkShapes;
 
-/** The members the model requires of an operation's input. */
-type RequiredMembers<Op extends OperationName> = (typeof model.shapes)[ModelOperations[Op]['input']] extends { readonly required: readonly (infer Member)[] }
+/** The members a service model requires of an operation's input. */
+type RequiredMembers<M extends Model, Op extends keyof M['operations']> = M['shapes'][M['operations'][Op]['input']] extends { readonly required: readonly (infer Member)[] }
   ? Member
   : never;
 
-/** An SDK type as AWS JSON 1.1 carries it: timestamps as epoch seconds. */
+/** An SDK type as AWS JSON carries it: timestamps as epoch seconds. */
 export type OnTheWire<T> = T extends Date ? number : T extends readonly (infer Item)[] ? OnTheWire<Item>[] : T extends object ? { [K in keyof T]: OnTheWire<T[K]> } : T;
 
 /**
  * An operation's input once the model check has passed: the SDK's request type with the members
- * the model requires present (the SDK types every member as possibly undefined).
+ * the model requires present (the SDK types every member as possibly undefined). For any service
+ * model (the Cloud Control API's types its operations with it too).
  */
-export type Input<Op extends OperationName> = SdkShapes[Op][0] & { [K in RequiredMembers<Op> & keyof SdkShapes[Op][0]]-?: NonNullable<SdkShapes[Op][0][K]> };
+export type ModelInput<M extends Model, Op extends keyof M['operations'], Request> = Request & { [K in RequiredMembers<M, Op> & keyof Request]-?: NonNullable<Request[K]> };
+
+/** A SageMaker operation's input once the model check has passed. */
+export type Input<Op extends OperationName> = ModelInput<typeof model, Op, SdkShapes[Op][0]>;
 
 /** An operation's answer: the SDK's response type, on the wire. */
 export type Output<Op extends OperationName> = OnTheWire<SdkShapes[Op][1]>;
@@ -125,4 +130,4 @@ export type Operation<Op extends OperationName> = (input: Input<Op>, context: Op
  * The registry holds every operation under this type, which only api/invoke.ts calls, with input
  * the model check has already accepted.
  */
-export type OperationHandler = (input: never, context: OperationContext) => Promise<object>;
+export type OperationHandler<Context extends OperationContext = OperationContext> = (input: never, context: Context) => Promise<object>;

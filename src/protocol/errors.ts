@@ -1,20 +1,25 @@
 /**
  * Every error the service answers with, named in one place: the one error type, ServiceError, and
- * a factory for each error of each surface. Anything thrown on a request's path that is not a
+ * a factory for each error of each surface (the Cloud Control API's and CloudFormation's stand
+ * beside it, in cloudControlErrors.ts). Anything thrown on a request's path that is not a
  * ServiceError becomes InternalFailure where the response is written (answerError, mounts.ts).
  */
+import { cloudControlModel } from './cloudControlShapes.js';
+import type { Model } from './model.js';
 import { model } from './shapes.js';
 
-/**
- * The errors the service model declares (structures marked `exception`). They carry the model's
- * member `Message`; the errors of AWS's request front end (validation, serialization, auth) and of
- * partnerplane's own surfaces use lower-case `message`, as AWS does.
- */
-const MODELED_ERRORS: ReadonlySet<string> = new Set(
-  Object.entries(model.shapes)
+const exceptionsOf = (serviceModel: Model) =>
+  Object.entries(serviceModel.shapes)
     .filter(([, shape]) => 'exception' in shape && shape.exception)
-    .map(([name]) => name),
-);
+    .map(([name]) => name);
+
+/**
+ * The errors the service models declare (structures marked `exception`: SageMaker's, and Cloud
+ * Control's, whose names differ). They carry the model's member `Message`; the errors of AWS's
+ * request front end (validation, serialization, auth) and of partnerplane's own surfaces use
+ * lower-case `message`, as AWS does.
+ */
+const MODELED_ERRORS: ReadonlySet<string> = new Set([...exceptionsOf(model), ...exceptionsOf(cloudControlModel)]);
 
 export interface ServiceErrorOptions {
   /** A heading for people, where the error is shown as a page (the gateway's). */

@@ -4,7 +4,7 @@
  * `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
  */
 import type { ServerResponse } from 'node:http';
-import { ServiceError } from './errors.js';
+import type { ServiceError } from './errors.js';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
@@ -37,22 +37,4 @@ export function writeQueryError(res: ServerResponse, requestId: string, namespac
   const type = error.statusCode >= 500 ? 'Receiver' : 'Sender';
   const body = `<ErrorResponse xmlns="${namespace}"><Error>${xmlMembers({ Type: type, Code: error.code, Message: error.message })}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
   writeXml(res, error.statusCode, requestId, body, extra, written);
-}
-
-/**
- * The Query services' names and statuses for the errors the JSON services' front end gives
- * (signature checks, IAM, validation).
- */
-const QUERY_ERRORS: Record<string, [code: string, status: number]> = {
-  MissingAuthenticationTokenException: ['MissingAuthenticationToken', 403],
-  IncompleteSignatureException: ['IncompleteSignature', 400],
-  InvalidSignatureException: ['SignatureDoesNotMatch', 403],
-  UnrecognizedClientException: ['InvalidClientTokenId', 403],
-  AccessDeniedException: ['AccessDenied', 403],
-  ValidationException: ['ValidationError', 400],
-};
-
-export function asQueryError(error: ServiceError): ServiceError {
-  const mapped = QUERY_ERRORS[error.code];
-  return mapped ? new ServiceError(mapped[0], mapped[1], error.message) : error;
 }

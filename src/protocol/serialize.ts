@@ -76,3 +76,12 @@ export function writeError(res: ServerResponse, requestId: string, error: Servic
   );
   writeJson(res, requestId, error.statusCode, body, { 'x-amzn-ErrorType': error.code, ...extra }, written);
 }
+
+/** writeResult and writeError for another AWS JSON version's content type (the Cloud Control API speaks 1.0). */
+export function jsonWriters(contentType: string): { writeResult: typeof writeResult; writeError: typeof writeError } {
+  const type = { 'Content-Type': contentType };
+  return {
+    writeResult: (res, requestId, output, written) => writeJson(res, requestId, 200, answerText(output), type, written),
+    writeError: (res, requestId, error, extra, written) => writeError(res, requestId, error, { ...type, ...extra }, written),
+  };
+}

@@ -1,6 +1,6 @@
 /** Cloud Control request records as rows of resource_requests, shared by both stores. */
 import type { PartnerAppStatus } from '../domain/partnerApp.js';
-import type { OperationStatus, ResourceOperation, ResourceRequest } from '../domain/resourceRequests.js';
+import type { HandlerErrorCode, OperationStatus, ResourceOperation, ResourceRequest } from '../domain/resourceRequests.js';
 
 /** Every column but seq, in this order. */
 export const REQUEST_COLUMNS =
@@ -42,7 +42,7 @@ export function requestFromRow(row: RequestRow): ResourceRequest {
     settled:
       row.settled_status === null
         ? undefined
-        : { status: row.settled_status as OperationStatus, errorCode: optional(row.error_code), message: optional(row.status_message) },
+        : { status: row.settled_status as OperationStatus, errorCode: optional(row.error_code) as HandlerErrorCode | undefined, message: optional(row.status_message) },
     cancelledAt: row.cancelled_at === null ? undefined : Number(row.cancelled_at),
   };
 }

@@ -60,7 +60,7 @@ test('the purge keeps ClientTokens 36 hours and requests seven days, then forget
     const { store } = server.server;
     const now = Date.now();
     const hours = (count: number) => count * 3600 * 1000;
-    const request = (token: string, eventTime: number) => ({ token, accountId: '000000000000', region: 'us-east-1', typeName: TYPE_NAME, operation: 'CREATE' as const, eventTime, settled: { status: 'FAILED' as const, errorCode: 'InvalidRequest', message: 'm' } });
+    const request = (token: string, eventTime: number) => ({ token, accountId: '000000000000', region: 'us-east-1', typeName: TYPE_NAME, operation: 'CREATE' as const, eventTime, settled: { status: 'FAILED' as const, errorCode: 'InvalidRequest' as const, message: 'm' } });
     const token = (name: string, createdAt: number) => ({ accountId: '000000000000', region: 'us-east-1', operation: 'CloudControl', token: name, requestHash: 'h', response: '{}', createdAt });
     await store.putResourceRequest(request('young', now - hours(30)), token('young', now - hours(30)));
     await store.putResourceRequest(request('old', now - hours(24 * 7 + 1)), token('old', now - hours(37)));

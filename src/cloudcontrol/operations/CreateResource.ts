@@ -1,22 +1,21 @@
-import type { CreateResourceInput } from '@aws-sdk/client-cloudcontrol';
 import type { PartnerAppType } from '../../domain/partnerApp.js';
 import { initialVersion } from '../../domain/versions.js';
 import { CreatePartnerApp } from '../../operations/CreatePartnerApp.js';
-import type { Validated } from '../../operations/context.js';
 import { CloudControlTokens } from '../clientTokens.js';
-import { readOnlyGiven } from '../errors.js';
+import { readOnlyGiven } from '../../protocol/cloudControlErrors.js';
 import { checkHandlerPermissions, HandlerFailure, newRequest, runHandler, sageMakerInput, type CloudControlContext } from '../handlers.js';
 import { progressEventOf } from '../progress.js';
 import { createInputOf } from '../resourceModel.js';
 import { assertType, checkModel, parseDesiredState } from '../resources.js';
 import { READ_ONLY } from '../schema.js';
 import { requestEvent } from './requestEvent.js';
+import type { Input, Output } from './types.js';
 
 /**
  * CreatePartnerApp with the desired state. The request waits for the app to leave Creating; a
  * handler failure (a name taken, the quota, SageMaker's own validation) is the request FAILED.
  */
-export async function CreateResource(input: Validated<CreateResourceInput, 'TypeName' | 'DesiredState'>, context: CloudControlContext): Promise<object> {
+export async function CreateResource(input: Input<'CreateResource'>, context: CloudControlContext): Promise<Output<'CreateResource'>> {
   assertType(input.TypeName, input.TypeVersionId);
   const parsed = parseDesiredState(input.DesiredState);
   const readOnly = [...READ_ONLY].filter((name) => typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, name));

@@ -1,15 +1,14 @@
-import type { DeleteResourceInput } from '@aws-sdk/client-cloudcontrol';
 import { DeletePartnerApp } from '../../operations/DeletePartnerApp.js';
-import type { Validated } from '../../operations/context.js';
 import { CloudControlTokens } from '../clientTokens.js';
-import { concurrentOperation } from '../errors.js';
+import { concurrentOperation } from '../../protocol/cloudControlErrors.js';
 import { checkHandlerPermissions, newRequest, runHandler, type CloudControlContext } from '../handlers.js';
 import { progressEventOf } from '../progress.js';
 import { arnOf, assertType } from '../resources.js';
 import { requestEvent } from './requestEvent.js';
+import type { Input, Output } from './types.js';
 
 /** DeletePartnerApp; the request waits for the app to leave Deleting. An app that is not there is the request FAILED with NotFound. */
-export async function DeleteResource(input: Validated<DeleteResourceInput, 'TypeName' | 'Identifier'>, context: CloudControlContext): Promise<object> {
+export async function DeleteResource(input: Input<'DeleteResource'>, context: CloudControlContext): Promise<Output<'DeleteResource'>> {
   assertType(input.TypeName, input.TypeVersionId);
   const arn = arnOf(input.Identifier);
   const request = newRequest(context, 'DELETE', arn);

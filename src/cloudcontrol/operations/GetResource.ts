@@ -1,12 +1,11 @@
-import type { GetResourceInput } from '@aws-sdk/client-cloudcontrol';
-import type { Validated } from '../../operations/context.js';
 import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
 import { modelOf } from '../resourceModel.js';
 import { arnOf, assertType, findResource } from '../resources.js';
 import { TYPE_NAME } from '../schema.js';
+import type { Input, Output } from './types.js';
 
 /** The read handler: DescribePartnerApp and ListTags, as the resource model (a Deleted app is not found). */
-export async function GetResource(input: Validated<GetResourceInput, 'TypeName' | 'Identifier'>, context: CloudControlContext): Promise<object> {
+export async function GetResource(input: Input<'GetResource'>, context: CloudControlContext): Promise<Output<'GetResource'>> {
   assertType(input.TypeName, input.TypeVersionId);
   checkHandlerPermissions(context, 'read', arnOf(input.Identifier));
   const { app, tags } = await findResource(context, input.Identifier);

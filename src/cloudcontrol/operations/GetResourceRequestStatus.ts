@@ -1,7 +1,7 @@
-import type { GetResourceRequestStatusInput } from '@aws-sdk/client-cloudcontrol';
-import type { OperationContext, Validated } from '../../operations/context.js';
+import type { OperationContext } from '../../operations/context.js';
 import { requestEvent } from './requestEvent.js';
+import type { Input, Output } from './types.js';
 
-export function GetResourceRequestStatus(input: Validated<GetResourceRequestStatusInput, 'RequestToken'>, context: OperationContext): Promise<object> {
+export function GetResourceRequestStatus(input: Input<'GetResourceRequestStatus'>, context: OperationContext): Promise<Output<'GetResourceRequestStatus'>> {
   return requestEvent(context, input.RequestToken);
 }

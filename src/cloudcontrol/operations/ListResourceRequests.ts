@@ -1,7 +1,7 @@
-import type { ListResourceRequestsInput } from '@aws-sdk/client-cloudcontrol';
 import type { OperationContext } from '../../operations/context.js';
 import { pageTokens } from '../pageToken.js';
 import { progressEventOf } from '../progress.js';
+import type { Input, Output } from './types.js';
 
 const DEFAULT_MAX_RESULTS = 20;
 /** Requests read from the store at a time while looking for ones that pass the filter. */
@@ -13,7 +13,7 @@ const tokens = pageTokens('ListResourceRequests');
  * The caller's requests of the last seven days in the region, newest first. A status filter applies
  * to the status as it is now (derived from the app), so the store is scanned until the page is full.
  */
-export async function ListResourceRequests(input: ListResourceRequestsInput, context: OperationContext): Promise<object> {
+export async function ListResourceRequests(input: Input<'ListResourceRequests'>, context: OperationContext): Promise<Output<'ListResourceRequests'>> {
   const { Operations: operations, OperationStatuses: statuses } = input.ResourceRequestStatusFilter ?? {};
   const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
   const { accountId, region } = context.caller;

@@ -1,12 +1,11 @@
-import type { ListResourcesInput } from '@aws-sdk/client-cloudcontrol';
 import { MAX_TAGS_PER_RESOURCE } from '../../operations/common.js';
-import type { Validated } from '../../operations/context.js';
-import { cloudControlError } from '../errors.js';
+import { listTakesNoModel } from '../../protocol/cloudControlErrors.js';
 import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
 import { pageTokens } from '../pageToken.js';
 import { modelOf } from '../resourceModel.js';
 import { assertType } from '../resources.js';
 import { TYPE_NAME } from '../schema.js';
+import type { Input, Output } from './types.js';
 
 /** MaxResults is "Reserved" in the API; it is honoured as the page size, 20 when absent (as ListResourceRequests). */
 const DEFAULT_PAGE_SIZE = 20;
@@ -14,10 +13,10 @@ const DEFAULT_PAGE_SIZE = 20;
 const tokens = pageTokens('ListResources');
 
 /** The list handler: the caller's apps in the region that are not Deleted, newest first, each as its model. */
-export async function ListResources(input: Validated<ListResourcesInput, 'TypeName'>, context: CloudControlContext): Promise<object> {
+export async function ListResources(input: Input<'ListResources'>, context: CloudControlContext): Promise<Output<'ListResources'>> {
   assertType(input.TypeName, input.TypeVersionId);
   if (input.ResourceModel !== undefined && input.ResourceModel.trim() !== '{}') {
-    throw cloudControlError('InvalidRequestException', `${TYPE_NAME} is listed without a resource model: its list handler takes no properties.`);
+    throw listTakesNoModel(TYPE_NAME);
   }
   checkHandlerPermissions(context, 'list', `arn:aws:sagemaker:${context.caller.region}:${context.caller.accountId}:partner-app/*`);
   const { accountId, region } = context.caller;

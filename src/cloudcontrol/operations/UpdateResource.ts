@@ -1,8 +1,6 @@
-import type { UpdateResourceInput } from '@aws-sdk/client-cloudcontrol';
-import type { Validated } from '../../operations/context.js';
 import { UpdatePartnerApp } from '../../operations/UpdatePartnerApp.js';
 import { CloudControlTokens } from '../clientTokens.js';
-import { concurrentOperation, createOnlyChanged, invalidPatch, readOnlyChanged } from '../errors.js';
+import { concurrentOperation, createOnlyChanged, invalidPatch, readOnlyChanged } from '../../protocol/cloudControlErrors.js';
 import { checkHandlerPermissions, HandlerFailure, newRequest, runHandler, sageMakerInput, type CloudControlContext } from '../handlers.js';
 import { applyPatch, PatchError, type Json } from '../jsonPatch.js';
 import { progressEventOf } from '../progress.js';
@@ -10,6 +8,7 @@ import { changedProperties, modelOf, updatePlanOf, type ResourceModel } from '..
 import { assertType, checkModel, findResource } from '../resources.js';
 import { CREATE_ONLY, READ_ONLY } from '../schema.js';
 import { requestEvent } from './requestEvent.js';
+import type { Input, Output } from './types.js';
 
 /** The model the patch makes of the current one, or the error Cloud Control gives before any handler runs. */
 function patchedModel(current: ResourceModel, patchDocument: string): ResourceModel {
@@ -37,7 +36,7 @@ function patchedModel(current: ResourceModel, patchDocument: string): ResourceMo
  * The patch applied to the current model, then the update handler: one UpdatePartnerApp (the app
  * goes Updating, whatever changed) with the tags added and removed in the same transaction.
  */
-export async function UpdateResource(input: Validated<UpdateResourceInput, 'TypeName' | 'Identifier' | 'PatchDocument'>, context: CloudControlContext): Promise<object> {
+export async function UpdateResource(input: Input<'UpdateResource'>, context: CloudControlContext): Promise<Output<'UpdateResource'>> {
   assertType(input.TypeName, input.TypeVersionId);
   const { app, tags } = await findResource(context, input.Identifier);
   const request = newRequest(context, 'UPDATE', app.arn);

@@ -1,17 +1,21 @@
-/** The Cloud Control API's operations (X-Amz-Target CloudApiService.<Operation>), each on AWS::SageMaker::PartnerApp. */
+/**
+ * The Cloud Control API's operations (X-Amz-Target CloudApiService.<Operation>), each on
+ * AWS::SageMaker::PartnerApp, and CloudFormation's DescribeType; IAM names the actions of both
+ * under the cloudformation prefix.
+ */
 import type { CloudControlContext } from '../handlers.js';
 import { CancelResourceRequest } from './CancelResourceRequest.js';
 import { CreateResource } from './CreateResource.js';
 import { DeleteResource } from './DeleteResource.js';
+import { DescribeType } from './DescribeType.js';
 import { GetResource } from './GetResource.js';
 import { GetResourceRequestStatus } from './GetResourceRequestStatus.js';
 import { ListResourceRequests } from './ListResourceRequests.js';
 import { ListResources } from './ListResources.js';
 import { UpdateResource } from './UpdateResource.js';
+import type { CloudControlOperation, CloudControlOperationName } from './types.js';
 
-export type CloudControlHandler = (input: never, context: CloudControlContext) => Promise<object>;
-
-export const cloudControlOperations: Readonly<Record<string, CloudControlHandler>> = {
+export const cloudControlOperations: { readonly [Op in CloudControlOperationName]: CloudControlOperation<Op> } = {
   CreateResource,
   GetResource,
   ListResources,
@@ -22,8 +26,8 @@ export const cloudControlOperations: Readonly<Record<string, CloudControlHandler
   CancelResourceRequest,
 };
 
-/** The operations that change something, audited as the SageMaker API's writes are. */
-export const CLOUD_CONTROL_WRITES: ReadonlySet<string> = new Set(['CreateResource', 'UpdateResource', 'DeleteResource', 'CancelResourceRequest']);
+export const cloudFormationOperations = { DescribeType } as const;
 
-/** IAM names Cloud Control's actions under the cloudformation prefix. */
-export const cloudControlAction = (operation: string) => `cloudformation:${operation}`;
+export const IAM_PREFIX = 'cloudformation';
+
+export type { CloudControlContext };

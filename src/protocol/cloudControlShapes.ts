@@ -4,7 +4,7 @@
  * CloudApiService, signing name cloudcontrolapi) and CloudFormation's DescribeType
  * (cloudformation-2010-05-15, Query protocol). Do not edit by hand: change the script and run it again.
  */
-import type { Model } from '../validation/model.js';
+import type { Model } from './model.js';
 
 export const cloudControlModel = {
   "operations": {
