@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { clientEnv } from '../helpers/cliEnv.js';
 import { testPostgresUrl } from '../helpers/postgres.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ROLE_ARN, uniqueName } from '../operations/support.js';
+import { ROLE_ARN, ROOT_ADMIN, uniqueName } from '../operations/support.js';
 import { TYPE_NAME } from './support.js';
 
 const run = promisify(execFile);
@@ -55,7 +55,7 @@ def error(call, **kwargs):
 test('boto3: create, wait with resource_request_success, get, paginate, update, delete; DescribeType', { ...once, timeout: 120_000 }, async () => {
   const name = uniqueName('boto');
   const result = await boto3(`
-desired = {'Name': '${name}', 'Type': 'comet', 'Tier': 'small', 'AuthType': 'IAM', 'ExecutionRoleArn': '${ROLE_ARN}', 'Tags': [{'Key': 'team', 'Value': 'ml'}]}
+desired = {'Name': '${name}', 'Type': 'comet', 'Tier': 'small', 'AuthType': 'IAM', 'ExecutionRoleArn': '${ROLE_ARN}', 'ApplicationConfig': {'AdminUsers': ['${ROOT_ADMIN}']}, 'Tags': [{'Key': 'team', 'Value': 'ml'}]}
 out = {}
 created = cc.create_resource(TypeName=T, DesiredState=json.dumps(desired), ClientToken='boto-create')['ProgressEvent']
 out['created'] = created['OperationStatus']
@@ -126,7 +126,7 @@ print(json.dumps(out))
 
 test('the AWS CLI: create-resource, get-resource-request-status, get-resource, list-resources, update-resource, list-resource-requests, cancel, delete-resource', { ...once, timeout: 180_000 }, async () => {
   const name = uniqueName('cli');
-  const desired = JSON.stringify({ Name: name, Type: 'fiddler', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN });
+  const desired = JSON.stringify({ Name: name, Type: 'fiddler', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN, ApplicationConfig: { AdminUsers: [ROOT_ADMIN] } });
   const { ProgressEvent: created } = await aws('create-resource', '--type-name', TYPE_NAME, '--desired-state', desired);
   assert.equal(created.OperationStatus, 'IN_PROGRESS');
   const arn = created.Identifier;

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cloudcontrol';
 import { AddTagsCommand, DescribePartnerAppCommand, ListTagsCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { accountClient, createAvailableApp, rejectsWith, uniqueName, waitFor } from '../operations/support.js';
+import { accountClient, createAvailableApp, rejectsWith, ROOT_ADMIN, uniqueName, waitFor } from '../operations/support.js';
 import { cloudControlClient, desiredState, settled, TYPE_NAME } from './support.js';
 
 let server: TestServer;
@@ -66,6 +66,7 @@ test('a create is IN_PROGRESS while the app is Creating, then SUCCESS with the m
     Tier: 'small',
     EnableAutoMinorVersionUpgrade: false,
     AppVersion: '1.1',
+    ApplicationConfig: { AdminUsers: [ROOT_ADMIN] },
     AuthType: 'IAM',
     BaseUrl: app.BaseUrl,
     CurrentVersionEolDate: '2027-05-31T00:00:00Z',

@@ -2,7 +2,7 @@
 import { CloudControlClient, GetResourceRequestStatusCommand, type ProgressEvent } from '@aws-sdk/client-cloudcontrol';
 import type { TestAccount } from '../helpers/credentials.js';
 import type { TestServer } from '../helpers/server.js';
-import { ROLE_ARN, uniqueName } from '../operations/support.js';
+import { ROLE_ARN, ROOT_ADMIN, uniqueName } from '../operations/support.js';
 
 export const TYPE_NAME = 'AWS::SageMaker::PartnerApp';
 
@@ -10,8 +10,9 @@ export function cloudControlClient(server: TestServer, credentials: TestAccount 
   return new CloudControlClient({ endpoint: server.url, region, credentials, maxAttempts: 1 });
 }
 
+/** A comet app's desired state (comet needs a root admin user). */
 export function desiredState(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({ Name: uniqueName('cc'), Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN, ...overrides });
+  return JSON.stringify({ Name: uniqueName('cc'), Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN, ApplicationConfig: { AdminUsers: [ROOT_ADMIN] }, ...overrides });
 }
 
 /** Polls the request until it is no longer IN_PROGRESS (or CANCEL_IN_PROGRESS). */

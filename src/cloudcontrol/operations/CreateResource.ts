@@ -1,4 +1,4 @@
-import type { PartnerAppType } from '../../domain/partnerApp.js';
+import { appArn, type PartnerAppType } from '../../domain/partnerApp.js';
 import { initialVersion } from '../../domain/versions.js';
 import { CreatePartnerApp } from '../../operations/CreatePartnerApp.js';
 import { CloudControlTokens } from '../clientTokens.js';
@@ -29,7 +29,7 @@ export async function CreateResource(input: Input<'CreateResource'>, context: Cl
   if (prior) return requestEvent(context, prior.RequestToken);
 
   const token = await runHandler(context, request, tokens, async () => {
-    checkHandlerPermissions(context, 'create', `arn:aws:sagemaker:${context.caller.region}:${context.caller.accountId}:partner-app/*`);
+    checkHandlerPermissions(context, 'create', appArn(context.caller.region, context.caller.accountId, '*'));
     const version = desired.AppVersion;
     const newVersion = initialVersion(desired.Type as PartnerAppType);
     if (version !== undefined && version !== newVersion) {

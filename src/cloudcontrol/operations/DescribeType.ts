@@ -3,6 +3,7 @@
  * reads before it plans. Other types answer as CloudFormation answers for a type it does not have.
  * (Its front: the Query protocol, api/queryProtocol.ts.)
  */
+import { arnPartition } from '../../domain/rules/regions.js';
 import type { OperationContext } from '../../operations/context.js';
 import { registryError, registryTypeNotFound } from '../../protocol/cloudControlErrors.js';
 import { TYPE_VERSION_ID } from '../resources.js';
@@ -19,7 +20,7 @@ export interface DescribeTypeInput {
   VersionId?: string;
 }
 
-const typeArn = (region: string) => `arn:aws:cloudformation:${region}::type/resource/${TYPE_NAME.replace(/::/g, '-')}`;
+const typeArn = (region: string) => `arn:${arnPartition(region)}:cloudformation:${region}::type/resource/${TYPE_NAME.replace(/::/g, '-')}`;
 
 /** Which type the parameters name: by Type and TypeName, or by Arn (with a version, only the one there is). */
 function assertServedType(input: DescribeTypeInput, region: string): void {

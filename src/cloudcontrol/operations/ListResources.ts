@@ -1,3 +1,4 @@
+import { appArn } from '../../domain/partnerApp.js';
 import { MAX_TAGS_PER_RESOURCE } from '../../operations/common.js';
 import { listTakesNoModel } from '../../protocol/cloudControlErrors.js';
 import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
@@ -18,7 +19,7 @@ export async function ListResources(input: Input<'ListResources'>, context: Clou
   if (input.ResourceModel !== undefined && input.ResourceModel.trim() !== '{}') {
     throw listTakesNoModel(TYPE_NAME);
   }
-  checkHandlerPermissions(context, 'list', `arn:aws:sagemaker:${context.caller.region}:${context.caller.accountId}:partner-app/*`);
+  checkHandlerPermissions(context, 'list', appArn(context.caller.region, context.caller.accountId, '*'));
   const { accountId, region } = context.caller;
   const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
   const descriptions: object[] = [];
