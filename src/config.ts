@@ -33,6 +33,8 @@ export interface Config {
   logFormat: LogFormat;
   /** Enables the admin API, which accepts only this bearer token. */
   adminToken?: string;
+  /** The service's time is the wall clock plus an offset the admin API moves forward (tests of maintenance windows). */
+  movableClock: boolean;
   /** Real backends by app type; types not listed are served by the gateway's built-in app. */
   appUpstreams?: Partial<Record<PartnerAppType, URL>>;
   /** Audit records older than this many days are purged (each purge recorded); without it they are kept. */
@@ -159,6 +161,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'maxBodyBytes', flag: '--max-body-bytes', env: 'PARTNERPLANE_MAX_BODY_BYTES', defaultText: '1048576', parse: integer(1024), description: 'Largest request body accepted; a larger one gets 413 (RequestEntityTooLargeException) once its rest has been read and thrown away, up to 8 MiB more (see docs/security.md).' }),
   setting({ key: 'logLevel', flag: '--log-level', env: 'PARTNERPLANE_LOG_LEVEL', defaultText: 'info', parse: logLevel, description: 'pino log level (`silent` turns logging off).' }),
   setting({ key: 'logFormat', flag: '--log-format', env: 'PARTNERPLANE_LOG_FORMAT', defaultText: 'auto', parse: logFormat, description: '`pretty` (readable lines), `json` (one JSON object a line), or `auto`: pretty when the log goes to a terminal, JSON otherwise.' }),
+  setting({ key: 'movableClock', flag: '--movable-clock', env: 'PARTNERPLANE_MOVABLE_CLOCK', defaultText: 'false', parse: boolean, description: 'For tests: the service\'s time may be moved forward through the admin API (`POST /admin/clock`), to run maintenance windows and expiries without waiting. Signatures and logs keep wall time. Never in production.' }),
   setting({ key: 'adminToken', flag: '--admin-token', env: 'PARTNERPLANE_ADMIN_TOKEN', parse: adminToken, description: 'Enables the admin API (`/admin/…`, for tests) behind this bearer token of at least 16 characters; without it there is no admin API.' }),
   setting({ key: 'auditRetentionDays', flag: '--audit-retention-days', env: 'PARTNERPLANE_AUDIT_RETENTION_DAYS', parse: integer(1), description: 'Audit records older than this many days are removed, hourly, each removal recorded in the audit log itself (see docs/security.md); without it they are kept for ever.' }),
   setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),

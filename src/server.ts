@@ -17,7 +17,7 @@ import { CLOUDFORMATION_ACTIONS, INFRASTRUCTURE_AS_CODE_OPERATIONS, infrastructu
 import { createInvoker, sageMakerOperations, type Invoke } from './api/invoke.js';
 import { apiMount, awsJsonProtocol } from './api/pipeline.js';
 import { isLoopbackHost, loadCredentials, type Credentials } from './auth/credentials.js';
-import { wallClock, type Clock } from './clock.js';
+import { OffsetClock, wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleLanding, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
@@ -74,7 +74,7 @@ interface Foundation {
 }
 
 export async function createServer(config: Config, options: ServerOptions = {}): Promise<PartnerplaneServer> {
-  const { logger = createLogger(config.logLevel), clock = wallClock } = options;
+  const { logger = createLogger(config.logLevel), clock = config.movableClock ? new OffsetClock() : wallClock } = options;
   // The admin API changes lifecycle delays at runtime: on this server's copy, not the caller's object.
   config = { ...config };
   const credentials = loadCredentials(config, ACTIONS);
@@ -175,7 +175,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
   // The Cloud Control API and CloudFormation's DescribeType first: the SageMaker API takes every other POST /.
   const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
-    mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, wakeReconciler: () => reconciler.wake(clock.now()) }));
+    mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, clock, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }
   return { mounts, reconciler, retention, gateway, reporting };
 }

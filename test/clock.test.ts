@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TestClock, wallClock } from '../src/clock.js';
+import { isMovable, OffsetClock, TestClock, wallClock } from '../src/clock.js';
 
 test('a test clock stands still until it is moved, and runs the timers it passes in the order of their times', () => {
   const clock = new TestClock(1_000);
@@ -49,4 +49,22 @@ test('the wall clock runs a timer at its time', async () => {
   wallClock.at(Date.now() + 10, () => (ran = true)).cancel();
   await new Promise((resolve) => setTimeout(resolve, 30));
   assert.equal(ran, false, 'a cancelled timer does not run');
+});
+
+test('an offset clock flows with the wall clock, jumps forward when moved, and runs the timers it passes, in order', async () => {
+  const clock = new OffsetClock();
+  const start = clock.now();
+  assert.ok(Math.abs(start - Date.now()) < 50);
+  const fired: string[] = [];
+  clock.at(start + 3_600_000, () => fired.push('in an hour'));
+  clock.at(start + 60_000, () => fired.push('in a minute'));
+  const tomorrow = clock.at(start + 86_400_000, () => fired.push('tomorrow'));
+  clock.at(start + 120_000, () => fired.push('cancelled')).cancel();
+  clock.advance(2 * 3_600_000);
+  assert.ok(clock.now() - start >= 2 * 3_600_000);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(fired, ['in a minute', 'in an hour']);
+  assert.ok(isMovable(clock) && isMovable(new TestClock()) && !isMovable(wallClock));
+  assert.throws(() => clock.advance(-1), RangeError);
+  tomorrow.cancel();
 });

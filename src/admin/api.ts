@@ -10,9 +10,12 @@
  *   POST /admin/failures                  {"arn"} or {"type"}: the next Creating/Updating fails
  *   GET  /admin/state                     export (see state.ts for the format)
  *   PUT  /admin/state                     import: replaces all state
+ *   GET  /admin/clock                     the service's time, and whether it can be moved
+ *   POST /admin/clock                     {"advanceMs"}: moves a movable clock (--movable-clock) forward
  *
  * Changes are audited like mutating API calls, under the principal `admin`.
  */
+import { isMovable, type Clock } from '../clock.js';
 import { constantTimeEqual } from '../sealed.js';
 import type { Config } from '../config.js';
 import type { TransitionDelays } from '../domain/lifecycle.js';
@@ -41,6 +44,8 @@ export interface AdminOptions {
   /** The server's live settings: the admin API changes their lifecycle delays in place. */
   config: Config;
   audit: AuditLog;
+  /** The service's time; moved by POST /admin/clock when it is movable. */
+  clock: Clock;
   /** Tells the reconciler that imported apps may have transitions due. */
   wakeReconciler(): void;
 }
@@ -130,6 +135,21 @@ async function importState(options: AdminOptions, body: unknown): Promise<object
   };
 }
 
+const MAX_CLOCK_STEP_MS = 10 * 366 * 24 * 60 * 60 * 1000;
+
+const clockOf = (clock: Clock) => ({ now: new Date(clock.now()).toISOString(), movable: isMovable(clock) });
+
+/** Time only moves forward, and only on a server started with a movable clock: never the wall clock of a real one. */
+function advanceClock(clock: Clock, body: unknown): object {
+  if (!isMovable(clock)) throw validationError('The service runs on the wall clock, which the admin API never moves; start the server with --movable-clock true to move its time.');
+  const { advanceMs, ...rest } = isObject(body) ? body : {};
+  if (Object.keys(rest).length > 0 || typeof advanceMs !== 'number' || !Number.isSafeInteger(advanceMs) || advanceMs < 0 || advanceMs > MAX_CLOCK_STEP_MS) {
+    throw validationError(`The body must be {"advanceMs": N}, N a whole number of milliseconds from 0 to ${MAX_CLOCK_STEP_MS}.`);
+  }
+  clock.advance(advanceMs);
+  return clockOf(clock);
+}
+
 function adminRoutes(options: AdminOptions): Record<string, Record<string, Route>> {
   const { store, config } = options;
   const configuredDelays: TransitionDelays = { createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs };
@@ -162,6 +182,10 @@ function adminRoutes(options: AdminOptions): Record<string, Record<string, Route
     '/admin/state': {
       GET: { handle: async () => stateDocument(await store.exportState(), Date.now()) },
       PUT: { audited: 'AdminImportState', handle: (body) => importState(options, body) },
+    },
+    '/admin/clock': {
+      GET: { handle: async () => clockOf(options.clock) },
+      POST: { audited: 'AdminAdvanceClock', handle: async (body) => advanceClock(options.clock, body) },
     },
   };
 }

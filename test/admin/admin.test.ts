@@ -312,3 +312,42 @@ test('an import that is not a valid state document is refused and changes nothin
   assert.deepEqual({ ...(await exportState()), exportedAt: undefined }, { ...current, exportedAt: undefined });
   await adminOk('POST', '/admin/reset');
 });
+
+test('the clock: read always; moved forward only on a server started with a movable clock', async () => {
+  const wall = await adminOk('GET', '/admin/clock');
+  assert.equal(wall.movable, false);
+  assert.ok(Math.abs(Date.parse(wall.now) - Date.now()) < 60_000);
+  const refused = await admin('POST', '/admin/clock', { advanceMs: 1000 });
+  assert.equal(refused.status, 400);
+  assert.deepEqual(refused.json, {
+    __type: 'ValidationException',
+    message: 'The service runs on the wall clock, which the admin API never moves; start the server with --movable-clock true to move its time.',
+  });
+
+  const movable = await startTestServer({ adminToken: ADMIN_TOKEN, movableClock: true });
+  try {
+    const call = (body: unknown) =>
+      fetch(`${movable.url}/admin/clock`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const week = 7 * 24 * 3600_000;
+    const moved = await call({ advanceMs: week });
+    assert.equal(moved.status, 200);
+    assert.equal(moved.json.movable, true);
+    assert.ok(Math.abs(Date.parse(moved.json.now) - (Date.now() + week)) < 60_000, 'a week ahead, and flowing');
+    // A presigned URL issued now expires by the moved clock: in 5 seconds of service time.
+    const client = movable.client({ credentials: movable.newAccount() });
+    const { Arn } = await client.send(new CreatePartnerAppCommand(createInput()));
+    await waitFor(client, Arn!, 'Available');
+    const url = await presign(client, Arn!, { ExpiresInSeconds: 5 });
+    await call({ advanceMs: 10_000 });
+    assert.equal((await get(url)).status, 403, 'expired by the service clock');
+    for (const body of [{ advanceMs: -1 }, { advanceMs: 1.5 }, { advanceMs: '10' }, {}, { advanceMs: 1, to: 'x' }]) {
+      const bad = await call(body);
+      assert.equal(bad.status, 400, JSON.stringify(body));
+      assert.match(bad.json.message, /^The body must be \{"advanceMs": N\}/);
+    }
+    const audited = (await movable.server.store.listAudit({ limit: 100 })).filter((record) => record.operation === 'AdminAdvanceClock');
+    assert.deepEqual(audited.map((record) => record.outcome).sort(), ['ValidationException', 'ValidationException', 'ValidationException', 'ValidationException', 'ValidationException', 'success', 'success']);
+  } finally {
+    await movable.close();
+  }
+});
