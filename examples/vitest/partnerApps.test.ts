@@ -1,7 +1,8 @@
 /**
  * A test suite of your own code against partnerplane, with Vitest:
  *   npx vitest run --root examples/vitest
- * The lifecycle delays are chosen here, to watch an app pass through Creating.
+ * The lifecycle delays are chosen here, to watch an app pass through Creating: long enough that
+ * a busy machine (a CI run of many suites at once) still sees the first Describe before it ends.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, SageMakerClient, type PartnerAppStatus } from '@aws-sdk/client-sagemaker';
@@ -23,9 +24,9 @@ describe('an app on partnerplane', () => {
   let sagemaker: SageMakerClient;
 
   beforeAll(async () => {
-    partnerplane = await startPartnerplane({ createDelayMs: 300, region: 'eu-west-1' });
+    partnerplane = await startPartnerplane({ createDelayMs: 2_000, region: 'eu-west-1' });
     sagemaker = new SageMakerClient(partnerplane.clientConfig);
-  });
+  }, 30_000);
   beforeEach(() => partnerplane.reset());
   afterAll(async () => {
     sagemaker.destroy();
@@ -38,7 +39,7 @@ describe('an app on partnerplane', () => {
     );
     expect(Arn).toMatch(/^arn:aws:sagemaker:eu-west-1:000000000000:partner-app\/app-/);
     expect(await statusesUntilSettled(sagemaker, Arn!)).toEqual(['Creating', 'Available']);
-  });
+  }, 30_000);
 
   it('is refused with AWS\'s validation message when its name is not one AWS accepts', async () => {
     const create = sagemaker.send(
