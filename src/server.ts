@@ -21,8 +21,11 @@ import { OffsetClock, wallClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { consoleLanding, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
-import { parseAppArn } from './domain/partnerApp.js';
+import { transitionDelayMs, type LifecycleSettings } from './domain/lifecycle.js';
+import { catalogFingerprint } from './domain/maintenance.js';
+import { APP_TYPES, parseAppArn } from './domain/partnerApp.js';
 import { newGatewaySecret } from './domain/presignedUrl.js';
+import { versionCatalog } from './domain/versions.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { AnonymousRefusals } from './observability/anonymousRefusals.js';
@@ -140,6 +143,23 @@ function clientAbortReporting(logger: Logger, metrics: Metrics): ErrorReporting 
   };
 }
 
+/** What the reconciler applies transitions and maintenance with; `config` is the live copy the admin API changes. */
+function lifecycleSettings(config: Config, urls: PublicUrls): LifecycleSettings {
+  return {
+    deletedRetentionMs: config.deletedRetentionMs,
+    gatewayBaseUrl: (app) => urls.appBaseUrl(parseAppArn(app.arn)!.appId),
+    versions: (type) => versionCatalog[type].versions,
+    upgradeDelayMs: (type) => transitionDelayMs(config, type, 'updateDelayMs'),
+  };
+}
+
+/** A catalog other than the one the apps' maintenance was planned with has every Available app planned again. */
+async function replanMaintenance({ store, clock, logger }: Foundation, lifecycle: LifecycleSettings): Promise<void> {
+  const catalog = catalogFingerprint(Object.fromEntries(APP_TYPES.map((type) => [type, lifecycle.versions(type)])));
+  const apps = await store.replanMaintenance(catalog, clock.now());
+  if (apps > 0) logger.info({ apps }, 'the version catalog changed: maintenance is planned again');
+}
+
 async function assemble(base: Foundation): Promise<Assembled> {
   const { config, logger, clock, store, credentials, urls } = base;
   const metrics = new Metrics(store, [...OPERATION_NAMES, ...INFRASTRUCTURE_AS_CODE_OPERATIONS], logger);
@@ -148,9 +168,11 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const observer = new RequestObserver(metrics, audit, logger);
   const refusals = new AnonymousRefusals(store, metrics, logger);
   const retention = config.auditRetentionDays === undefined ? undefined : new AuditRetention(store, config.auditRetentionDays, metrics, logger);
+  const lifecycle = lifecycleSettings(config, urls);
+  await replanMaintenance(base, lifecycle);
   const reconciler = new Reconciler({
     store,
-    lifecycle: { deletedRetentionMs: config.deletedRetentionMs, gatewayBaseUrl: (app) => urls.appBaseUrl(parseAppArn(app.arn)!.appId) },
+    lifecycle,
     pollIntervalMs: config.reconcileIntervalMs,
     clock,
     logger,

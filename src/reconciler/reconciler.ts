@@ -3,14 +3,25 @@
  * decisions (domain/lifecycle.ts). It is the only writer of transitions after a request, and never
  * runs in a request's path. Time, for due times and for its own timer, comes from the Clock.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
-import { advance, type LifecycleSettings } from '../domain/lifecycle.js';
+import { advance, type Advance, type LifecycleSettings, type MaintenanceUpgrade } from '../domain/lifecycle.js';
+import type { PartnerApp } from '../domain/partnerApp.js';
 import type { Logger } from '../logger.js';
-import type { Store } from '../store/store.js';
+import type { DueOutcome, Store } from '../store/store.js';
 
 const BATCH = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 1000;
+/** Who the audit log names for the upgrades maintenance starts, as it names `admin` for the admin API. */
+const MAINTENANCE_PRINCIPAL = 'maintenance';
+
+/** An upgrade maintenance starts is audited as an UpdatePartnerApp is (the audit log keeps wall time). */
+function audited(next: Advance, app: PartnerApp): DueOutcome {
+  if (next.kind !== 'save' || !next.upgrade) return next;
+  const audit = { time: Date.now(), accountId: app.accountId, principal: MAINTENANCE_PRINCIPAL, operation: next.upgrade.reason, target: app.arn, requestId: randomUUID(), outcome: 'success' };
+  return { ...next, audit };
+}
 
 export interface ReconcilerOptions {
   store: Store;
@@ -98,11 +109,15 @@ export class Reconciler {
       // Observed once the transitions are stored, and once each: the store may run advance for an
       // app twice (a group commit that is run again, groupCommit.ts).
       const lateByArn = new Map<string, number>();
+      const upgrades = new Map<string, MaintenanceUpgrade>();
       done = await this.store.runDueTransitions(now, BATCH, (app) => {
         lateByArn.set(app.arn, now - app.dueAt!);
-        return advance(app, now, this.options.lifecycle);
+        const next = advance(app, now, this.options.lifecycle);
+        if (next.kind === 'save' && next.upgrade) upgrades.set(app.arn, next.upgrade);
+        return audited(next, app);
       });
       for (const lateByMs of lateByArn.values()) this.options.observeLag?.(lateByMs);
+      for (const [arn, upgrade] of upgrades) this.logger.info({ arn, ...upgrade }, 'maintenance started an upgrade');
     } while (done === BATCH && !this.stopped);
     const now = this.clock.now();
     if (now - this.lastPurge >= PURGE_EVERY_MS) {

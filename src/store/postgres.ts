@@ -23,10 +23,10 @@ import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRo
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
 import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
 import { appFromRow, appStateToRow, appToRow, summaryFromRow, tagColumns, type AppRow, type SummaryRow } from './rows.js';
-import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
   type AuditRecord,
+  type DueOutcome,
   type FailureTarget,
   type IdempotencyKey,
   type IdempotencyRecord,
@@ -320,10 +320,11 @@ export class PostgresStore implements Store {
     });
   }
 
-  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
+  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => DueOutcome): Promise<number> {
     return this.transaction(async (db) => {
       const { rows } = await run<AppRow>(db, 'claimDue', [now, limit]);
       const released = new Map<string, number>();
+      const audits: (AuditRecord | undefined)[] = [];
       for (const app of rows.map(appFromRow)) {
         const next = advance(app);
         if (next.kind === 'forget') {
@@ -333,7 +334,9 @@ export class PostgresStore implements Store {
         }
         if (next.app.status === 'Deleted' && app.status !== 'Deleted') released.set(app.accountId, (released.get(app.accountId) ?? 0) + 1);
         await this.save(db, next.app);
+        audits.push(next.audit);
       }
+      await this.appendAuditRecords(db, audits);
       // Quota rows in one order in every replica, so two reconcilers never wait on each other.
       for (const accountId of [...released.keys()].sort()) await run(db, 'releaseQuota', [accountId, released.get(accountId)]);
       return rows.length;
@@ -343,6 +346,14 @@ export class PostgresStore implements Store {
   async nextDueAt(): Promise<number | undefined> {
     const { rows } = await run<{ due: number | null }>(this.pool, 'nextDue', []);
     return rows[0]?.due ?? undefined;
+  }
+
+  replanMaintenance(catalog: string, now: number): Promise<number> {
+    return this.transaction(async (db) => {
+      if ((await run<{ catalog: string }>(db, 'plannedCatalog', [])).rows[0]?.catalog === catalog) return 0;
+      await run(db, 'planCatalog', [catalog]);
+      return (await run(db, 'dueForMaintenance', [now, now])).rowCount ?? 0;
+    });
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {

@@ -41,6 +41,9 @@ export const POSTGRES_STATEMENTS = {
   deleteAllTags: 'DELETE FROM tags WHERE arn = $1',
   claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
   nextDue: 'SELECT min(due_at) AS due FROM apps WHERE due_at IS NOT NULL',
+  plannedCatalog: 'SELECT catalog FROM maintenance_plan WHERE id = 1 FOR UPDATE',
+  planCatalog: 'UPDATE maintenance_plan SET catalog = $1 WHERE id = 1',
+  dueForMaintenance: "UPDATE apps SET due_at = $1 WHERE status = 'Available' AND (due_at IS NULL OR due_at > $2)",
   // The cut-offs typed: an untyped CASE would make them text.
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN $1::bigint ELSE $2::bigint END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',

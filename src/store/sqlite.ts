@@ -21,15 +21,15 @@ import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './sqliteRetention.js';
-import { prepareStatements, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS, type PreparedStatements } from './sqliteStatements.js';
+import { prepareStatements, preparedWhenUsed, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS, type PreparedStatements } from './sqliteStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
 import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
-import type { Advance } from '../domain/lifecycle.js';
 import {
   type AuditQuery,
   type AuditRecord,
+  type DueOutcome,
   type FailureTarget,
   type IdempotencyKey,
   type IdempotencyRecord,
@@ -351,7 +351,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number> {
+  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => DueOutcome): Promise<number> {
     return this.writes.run((): number => {
       const due = (this.statements.claimDue.all(now, limit) as unknown[][]).map(appFromValues);
       for (const app of due) {
@@ -362,8 +362,18 @@ export class SqliteStore implements Store {
         }
         if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(1, app.accountId);
         this.save(next.app);
+        this.appendAuditRecord(next.audit);
       }
       return due.length;
+    });
+  }
+
+  replanMaintenance(catalog: string, now: number): Promise<number> {
+    return this.writes.run((): number => {
+      if (preparedWhenUsed(this.db, 'plannedCatalog').get() === catalog) return 0;
+      preparedWhenUsed(this.db, 'planCatalog').run(catalog);
+      this.appCache?.clear();
+      return this.statements.dueForMaintenance.run(now, now).changes;
     });
   }
 

@@ -42,6 +42,9 @@ export const SQLITE_STATEMENTS = {
   deleteAllTags: 'DELETE FROM tags WHERE arn = ?',
   claimDue: `SELECT ${APP_COLUMNS} FROM apps WHERE due_at <= ? ORDER BY due_at ${LIMIT}`,
   nextDue: 'SELECT min(due_at) FROM apps WHERE due_at IS NOT NULL',
+  plannedCatalog: 'SELECT catalog FROM maintenance_plan WHERE id = 1',
+  planCatalog: 'UPDATE maintenance_plan SET catalog = ? WHERE id = 1',
+  dueForMaintenance: "UPDATE apps SET due_at = ? WHERE status = 'Available' AND (due_at IS NULL OR due_at > ?)",
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN ? ELSE ? END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < ?',
   purgeRequests: 'DELETE FROM resource_requests WHERE event_time < ?',
@@ -107,6 +110,7 @@ export const SINGLE_VALUES: readonly StatementName[] = [
   'liveApps',
   'countTagsAfterMerge',
   'nextDue',
+  'plannedCatalog',
   'waitingRequest',
   'getSecret',
   'ping',
@@ -114,10 +118,20 @@ export const SINGLE_VALUES: readonly StatementName[] = [
 ];
 
 /**
- * The statements of the audit retention and anonymous refusals, prepared when first used: a
+ * The statements of the audit retention, anonymous refusals and maintenance plan, prepared when first used: a
  * database reader (`partnerplane audit`) may open a database whose schema predates their tables.
  */
-export const PREPARED_WHEN_USED = ['nthOldestAuditTime', 'countAuditBefore', 'appendPurge', 'deleteAuditBefore', 'addRefusals', 'keepNewestRefusals', 'listRefusals'] as const;
+export const PREPARED_WHEN_USED = [
+  'nthOldestAuditTime',
+  'countAuditBefore',
+  'appendPurge',
+  'deleteAuditBefore',
+  'addRefusals',
+  'keepNewestRefusals',
+  'listRefusals',
+  'plannedCatalog',
+  'planCatalog',
+] as const;
 
 /** Every statement prepared once, but forgetAll (several statements, run with exec) and PREPARED_WHEN_USED. */
 export type PreparedStatements = Record<Exclude<StatementName, 'forgetAll' | (typeof PREPARED_WHEN_USED)[number]>, Database.Statement>;

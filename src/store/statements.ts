@@ -35,6 +35,11 @@ export const STATEMENT_NAMES = [
   // the reconciler
   'claimDue',
   'nextDue',
+  /** The catalog fingerprint maintenance was last planned with (PostgreSQL: its row locked). */
+  'plannedCatalog',
+  'planCatalog',
+  /** Every Available app due now (first value), unless due sooner (second), to plan its maintenance again. */
+  'dueForMaintenance',
   /** Client tokens past their time: Cloud Control's (first value) and the SageMaker API's (second). */
   'purgeIdempotency',
   'purgeUsedTokens',

@@ -126,6 +126,9 @@ export interface StateSnapshot {
   failingCreates: PartnerAppType[];
 }
 
+/** What the reconciler decided for a due app, with the audit record to store beside it (an upgrade maintenance started). */
+export type DueOutcome = Advance & { audit?: AuditRecord };
+
 /** Which apps' next transition to fail: one app, or every app of a type (and the next one created). */
 export type FailureTarget = { arn: string } | { type: PartnerAppType };
 
@@ -153,10 +156,17 @@ export interface Store {
    * Claims up to `limit` apps whose dueAt has passed, applies `advance` to each and saves the
    * result, all in one transaction; an app is advanced by exactly one caller. Returns how many.
    * `advance` may be called more than once for an app (a transaction run again), so it only computes.
+   * An outcome's audit record is stored in the same transaction.
    */
-  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => Advance): Promise<number>;
+  runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => DueOutcome): Promise<number>;
   /** The earliest dueAt of any app, to know when the reconciler is next needed. */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * Unless the apps' maintenance was last planned with the catalog of this fingerprint: makes every
+   * Available app due at `now` (those due sooner stay so), for the reconciler to plan its maintenance
+   * again, and records the fingerprint; in one transaction. Returns how many apps were made due.
+   */
+  replanMaintenance(catalog: string, now: number): Promise<number>;
   /**
    * Drops idempotency records created before `idempotencyBefore` (Cloud Control's ClientTokens
    * after their own 36 hours), single-use marks past expiry and Cloud Control requests older than

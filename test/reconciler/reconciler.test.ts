@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { storedApp } from '../helpers/apps.js';
 
-const lifecycle = { deletedRetentionMs: 60_000, gatewayBaseUrl: () => 'http://127.0.0.1/' };
+const lifecycle = { deletedRetentionMs: 60_000, gatewayBaseUrl: () => 'http://127.0.0.1/', versions: () => [], upgradeDelayMs: () => 1_000 };
 
 /**
  * A store holding `apps` due, whose runDueTransitions calls advance `runs` times for each (as the

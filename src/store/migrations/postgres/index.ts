@@ -4,5 +4,6 @@ import { migration as initial } from './001_initial.js';
 import { migration as operations } from './002_operations.js';
 import { migration as auditRetention } from './003_audit_retention.js';
 import { migration as resourceRequests } from './004_resource_requests.js';
+import { migration as maintenance } from './005_maintenance.js';
 
-export const postgresMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests];
+export const postgresMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance];

@@ -1,0 +1,162 @@
+/**
+ * Maintenance windows and automatic minor-version upgrades (docs/behaviour.md, Maintenance), over a
+ * simulated week: the service's clock is moved an hour at a time through the admin API, and every
+ * app is described after each hour. Apps with and without automatic upgrades, with and without a
+ * window, on supported and end-of-life versions end on the versions the rules say, each upgrade
+ * seen as Updating (from its window's start) then Available, and in the audit log.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CreatePartnerAppCommand, type CreatePartnerAppCommandInput } from '@aws-sdk/client-sagemaker';
+import { TestClock } from '../../src/clock.js';
+import { defaultWindow, windowStartAt } from '../../src/domain/maintenance.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { accountClient, createInput, describeApp } from '../operations/support.js';
+
+const ADMIN_TOKEN = 'maintenance-admin-token';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const at = (iso: string) => Date.parse(iso);
+
+// Comet 1.1 reaches its end of life on Monday 2027-05-31 (00:00 UTC); deepchecks 1.0 already has.
+const START = at('2027-05-30T12:00:00Z');
+const END = at('2027-06-07T12:00:00Z');
+const CREATE_DELAY_MS = MINUTE;
+const UPGRADE_MS = 90 * MINUTE;
+
+let server: TestServer;
+let client: ReturnType<typeof accountClient>;
+const clock = new TestClock(START);
+
+before(async () => {
+  server = await startTestServer(
+    { adminToken: ADMIN_TOKEN, createDelayMs: CREATE_DELAY_MS, updateDelayMs: UPGRADE_MS, reconcileIntervalMs: HOUR },
+    { clock },
+  );
+  client = accountClient(server);
+});
+after(() => server.close());
+
+interface Case {
+  name: string;
+  input: Partial<CreatePartnerAppCommandInput>;
+  /** The version it ends the week on; an upgrade, when there is one, and when its window opens. */
+  ends: string;
+  upgrade?: { reason: 'AutoMinorVersionUpgrade' | 'EndOfLifeUpgrade'; startsAt: (arn: string) => number };
+}
+
+const window = (MaintenanceWindowStart: string) => ({ MaintenanceConfig: { MaintenanceWindowStart } });
+const admins = { ApplicationConfig: { AdminUsers: ['ada'] } };
+const availableAt = START + CREATE_DELAY_MS;
+const cometEol = at('2027-05-31T00:00:00Z');
+
+const CASES: Case[] = [
+  {
+    name: 'automatic, with a window: the newest minor version in its next window',
+    input: { Type: 'lakera-guard', EnableAutoMinorVersionUpgrade: true, ...window('Tue:03:30') },
+    ends: '1.5',
+    upgrade: { reason: 'AutoMinorVersionUpgrade', startsAt: () => at('2027-06-01T03:30:00Z') },
+  },
+  { name: 'not automatic, with a window, supported: stays', input: { Type: 'lakera-guard', ...window('Tue:03:30') }, ends: '1.4' },
+  {
+    name: 'automatic, without a window: in its default window',
+    input: { Type: 'lakera-guard', EnableAutoMinorVersionUpgrade: true },
+    ends: '1.5',
+    upgrade: { reason: 'AutoMinorVersionUpgrade', startsAt: (arn) => windowStartAt(defaultWindow(arn), availableAt) },
+  },
+  { name: 'not automatic, without a window, supported: stays', input: { Type: 'lakera-guard', EnableAutoMinorVersionUpgrade: false }, ends: '1.4' },
+  {
+    name: 'automatic, skipping minor versions: comet 1.1 to 1.3 before 1.1 reaches its end of life',
+    input: { Type: 'comet', EnableAutoMinorVersionUpgrade: true, ...window('Sun:18:00') },
+    ends: '1.3',
+    upgrade: { reason: 'AutoMinorVersionUpgrade', startsAt: () => at('2027-05-30T18:00:00Z') },
+  },
+  {
+    name: 'not automatic, reaching its end of life: the first window after it',
+    input: { Type: 'comet', ...window('Wed:02:00') },
+    ends: '1.3',
+    upgrade: { reason: 'EndOfLifeUpgrade', startsAt: () => at('2027-06-02T02:00:00Z') },
+  },
+  {
+    name: 'not automatic, without a window, reaching its end of life: the first default window after it',
+    input: { Type: 'comet' },
+    ends: '1.3',
+    upgrade: { reason: 'EndOfLifeUpgrade', startsAt: (arn) => Math.max(cometEol, windowStartAt(defaultWindow(arn), cometEol)) },
+  },
+  {
+    name: 'not automatic, created on a version already past its end of life: its next window',
+    input: { Type: 'deepchecks-llm-evaluation', ApplicationConfig: undefined, ...window('Mon:09:00') },
+    ends: '1.1',
+    upgrade: { reason: 'EndOfLifeUpgrade', startsAt: () => at('2027-05-31T09:00:00Z') },
+  },
+  {
+    name: 'automatic, fiddler, late in the week',
+    input: { Type: 'fiddler', EnableAutoMinorVersionUpgrade: true, ...admins, ...window('Thu:12:00') },
+    ends: '1.4',
+    upgrade: { reason: 'AutoMinorVersionUpgrade', startsAt: () => at('2027-06-03T12:00:00Z') },
+  },
+];
+
+/** What Describe said of an app, each time it changed. */
+interface Seen {
+  time: number;
+  status: string;
+  version: string;
+  lastModified: number;
+}
+
+async function moveClock(advanceMs: number): Promise<void> {
+  const response = await fetch(`${server.url}/admin/clock`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ advanceMs }) });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** Until the reconciler has done all that was due by the clock's time (its passes run on the database, not the clock). */
+async function reconciled(): Promise<void> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const next = await server.server.store.nextDueAt();
+    if (next === undefined || next > clock.now()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.fail(`the reconciler never caught up with ${new Date(clock.now()).toISOString()}`);
+}
+
+test('a simulated week of maintenance windows', async () => {
+  const arns = await Promise.all(CASES.map(async ({ input }) => (await client.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
+  const seen = new Map<string, Seen[]>(arns.map((arn) => [arn, []]));
+  for (let time = START; time <= END; time += HOUR) {
+    if (time > START) await moveClock(HOUR);
+    await reconciled();
+    for (const arn of arns) {
+      const app = await describeApp(client, arn);
+      const history = seen.get(arn)!;
+      const now = { time, status: app.Status!, version: app.Version!, lastModified: app.LastModifiedTime!.getTime() };
+      const last = history.at(-1);
+      if (!last || last.status !== now.status || last.version !== now.version) history.push(now);
+    }
+  }
+
+  const audit = (await server.server.store.listAudit({ accountId: client.account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
+  CASES.forEach(({ name, ends, upgrade }, index) => {
+    const arn = arns[index]!;
+    const history = seen.get(arn)!.map(({ status, version }) => `${status} ${version}`);
+    const [created] = seen.get(arn)!;
+    const first = `${created!.status === 'Creating' ? 'Creating' : 'Available'} ${created!.version}`;
+    const records = audit.filter((record) => record.target === arn);
+    if (!upgrade) {
+      assert.deepEqual(history.slice(-1), [`Available ${ends}`], name);
+      assert.ok(!history.some((entry) => entry.startsWith('Updating')), `${name}: never Updating`);
+      assert.deepEqual(records, [], `${name}: nothing audited`);
+      return;
+    }
+    // Available on its first version, then Updating (still on it), then Available on the new one.
+    const from = first.split(' ')[1]!;
+    assert.deepEqual(history.filter((entry) => !entry.startsWith('Creating')), [`Available ${from}`, `Updating ${from}`, `Available ${ends}`], name);
+    const updating = seen.get(arn)!.find((entry) => entry.status === 'Updating')!;
+    assert.equal(new Date(updating.lastModified).toISOString(), new Date(upgrade.startsAt(arn)).toISOString(), `${name}: Updating from its window's start`);
+    assert.deepEqual(
+      records.map(({ operation, outcome, accountId }) => ({ operation, outcome, accountId })),
+      [{ operation: upgrade.reason, outcome: 'success', accountId: client.account.accountId }],
+      `${name}: one audit record`,
+    );
+  });
+});
