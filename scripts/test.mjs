@@ -48,6 +48,8 @@ const CLIENT_ONLY_SUITES = [
   'test/cloudcontrol/terraform.test.ts',
   'test/cloudcontrol/jsonPatch.test.ts',
   'test/cloudcontrol/schema.test.ts',
+  // The two-node swarm and the runtime on it behave the same whatever the store.
+  'test/runtime/swarm.test.ts',
 ];
 
 /**
