@@ -39,6 +39,10 @@ export interface Config {
   appUpstreams?: Partial<Record<PartnerAppType, URL>>;
   /** Audit records older than this many days are purged (each purge recorded); without it they are kept. */
   auditRetentionDays?: number;
+  /** The docker runtime: the host address containers' ports are published on. */
+  dockerPublishIp: string;
+  /** The docker runtime: the host every replica's gateway connects to for a container (default: the publish address). */
+  dockerAdvertiseHost?: string;
 }
 
 type Parser<T> = (text: string, name: string) => T;
@@ -165,6 +169,8 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'adminToken', flag: '--admin-token', env: 'PARTNERPLANE_ADMIN_TOKEN', parse: adminToken, description: 'Enables the admin API (`/admin/…`, for tests) behind this bearer token of at least 16 characters; without it there is no admin API.' }),
   setting({ key: 'auditRetentionDays', flag: '--audit-retention-days', env: 'PARTNERPLANE_AUDIT_RETENTION_DAYS', parse: integer(1), description: 'Audit records older than this many days are removed, hourly, each removal recorded in the audit log itself (see docs/security.md); without it they are kept for ever.' }),
   setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),
+  setting({ key: 'dockerPublishIp', flag: '--docker-publish-ip', env: 'PARTNERPLANE_DOCKER_PUBLISH_IP', defaultText: '127.0.0.1', parse: text, description: 'With `--app-runtime docker`: the host address each container\'s port is published on (the engine picks a free port). `0.0.0.0` when replicas on other machines must reach the containers.' }),
+  setting({ key: 'dockerAdvertiseHost', flag: '--docker-advertise-host', env: 'PARTNERPLANE_DOCKER_ADVERTISE_HOST', parse: text, description: 'With `--app-runtime docker`: the host name or address the gateway of every replica connects to for a container (stored as the backend\'s address). Default: the publish address, or this machine\'s host name when that is `0.0.0.0` or `::`.' }),
 ];
 
 /**
