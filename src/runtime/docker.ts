@@ -48,11 +48,11 @@ export const DATA_PATH = '/data';
 const DEFAULT_GRACE_MS = 10_000;
 
 /** Why a container stopped, in words. */
-function exitReason(state: Docker.ContainerInspectInfo['State']): string {
-  if (state.OOMKilled) return 'killed for using more memory than its tier allows (out of memory)';
-  const signal = state.ExitCode > 128 ? Object.entries(constants.signals).find(([, number]) => number === state.ExitCode - 128)?.[0] : undefined;
+function exitReason(exitCode: number, oomKilled = false, engineError = ''): string {
+  if (oomKilled) return 'killed for using more memory than its tier allows (out of memory)';
+  const signal = exitCode > 128 ? Object.entries(constants.signals).find(([, number]) => number === exitCode - 128)?.[0] : undefined;
   if (signal) return `killed by ${signal}`;
-  return `exited with code ${state.ExitCode}${state.Error ? ` (${state.Error})` : ''}`;
+  return `exited with code ${exitCode}${engineError ? ` (${engineError})` : ''}`;
 }
 
 const STATES: Record<string, BackendInfo['state']> = { created: 'starting', restarting: 'starting', running: 'running', paused: 'running' };
@@ -188,41 +188,57 @@ export class DockerRuntime implements Runtime {
     throw error;
   }
 
+  /** Where every replica reaches a published port. */
+  private address(port: number | string): string {
+    const host = this.settings.advertiseHost.includes(':') ? `[${this.settings.advertiseHost}]` : this.settings.advertiseHost;
+    return `${host}:${port}`;
+  }
+
   private describe(info: Docker.ContainerInspectInfo): BackendInfo {
     const { State, Config, NetworkSettings } = info;
     const state = STATES[State.Status] ?? 'exited';
     const port = Object.keys(Config.ExposedPorts ?? {})[0];
     const binding = port ? (NetworkSettings.Ports?.[port] as { HostPort: string }[] | null | undefined)?.[0] : undefined;
-    const host = this.settings.advertiseHost.includes(':') ? `[${this.settings.advertiseHost}]` : this.settings.advertiseHost;
     const startedAt = Date.parse(State.StartedAt);
     return {
       arn: Config.Labels[BACKEND_LABELS.arn]!,
       generation: Number(Config.Labels[BACKEND_LABELS.generation]),
       state,
-      address: state === 'running' && binding ? `${host}:${binding.HostPort}` : undefined,
+      address: state === 'running' && binding ? this.address(binding.HostPort) : undefined,
       startedAt: startedAt > 0 ? startedAt : undefined,
-      ...(state === 'exited' ? { exitCode: State.ExitCode, reason: exitReason(State) } : {}),
+      ...(state === 'exited' ? { exitCode: State.ExitCode, reason: exitReason(State.ExitCode, State.OOMKilled, State.Error) } : {}),
     };
   }
 
-  /** This installation's containers (of one app, when given), with what inspect says of each. */
-  private async containers(arn?: string): Promise<Docker.ContainerInspectInfo[]> {
+  /** This installation's containers (of one app, when given), as the engine lists them. */
+  private listed(arn?: string): Promise<Docker.ContainerInfo[]> {
     const label = [`${BACKEND_LABELS.installation}=${this.options.installation}`, ...(arn ? [`${BACKEND_LABELS.arn}=${arn}`] : [])];
-    const listed = await this.docker.listContainers({ all: true, filters: { label } });
-    const inspected = await Promise.all(listed.map((container) => this.docker.getContainer(container.Id).inspect().catch((error: unknown) => (ignoring(404)(error), undefined))));
-    return inspected.filter((info): info is Docker.ContainerInspectInfo => info !== undefined);
+    return this.docker.listContainers({ all: true, filters: { label } });
   }
 
   async inspect(arn: string): Promise<BackendInfo[]> {
-    return (await this.containers(arn)).map((info) => this.describe(info));
+    const inspected = await Promise.all((await this.listed(arn)).map((container) => this.docker.getContainer(container.Id).inspect().catch((error: unknown) => (ignoring(404)(error), undefined))));
+    return inspected.filter((info): info is Docker.ContainerInspectInfo => info !== undefined).map((info) => this.describe(info));
   }
 
+  /** One call to the engine however many apps there are: what the listing says, without inspect's details (startedAt, out of memory). */
   async list(): Promise<BackendInfo[]> {
-    return (await this.containers()).map((info) => this.describe(info));
+    return (await this.listed()).map((container) => {
+      const state = STATES[container.State] ?? 'exited';
+      const published = container.Ports.find((port) => port.PublicPort);
+      const exitCode = Number(/^Exited \((\d+)\)/.exec(container.Status)?.[1] ?? Number.NaN);
+      return {
+        arn: container.Labels[BACKEND_LABELS.arn]!,
+        generation: Number(container.Labels[BACKEND_LABELS.generation]),
+        state,
+        address: state === 'running' && published ? this.address(published.PublicPort) : undefined,
+        ...(state === 'exited' && Number.isInteger(exitCode) ? { exitCode, reason: exitReason(exitCode) } : {}),
+      };
+    });
   }
 
   async remove(arn: string, options: { generation?: number; graceMs?: number } = {}): Promise<void> {
-    const containers = (await this.containers(arn)).filter((info) => options.generation === undefined || Number(info.Config.Labels[BACKEND_LABELS.generation]) === options.generation);
+    const containers = (await this.listed(arn)).filter((info) => options.generation === undefined || Number(info.Labels[BACKEND_LABELS.generation]) === options.generation);
     const seconds = Math.ceil((options.graceMs ?? DEFAULT_GRACE_MS) / 1000);
     await Promise.all(
       containers.map(async (info) => {
@@ -243,7 +259,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async *logs(arn: string, options: LogOptions): AsyncIterable<Buffer> {
-    const newest = (await this.containers(arn)).sort((a, b) => Number(b.Config.Labels[BACKEND_LABELS.generation]) - Number(a.Config.Labels[BACKEND_LABELS.generation]))[0];
+    const newest = (await this.listed(arn)).sort((a, b) => Number(b.Labels[BACKEND_LABELS.generation]) - Number(a.Labels[BACKEND_LABELS.generation]))[0];
     if (!newest) return;
     yield* containerLogs(this.docker.getContainer(newest.Id), options);
   }

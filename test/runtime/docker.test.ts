@@ -154,6 +154,8 @@ describe('the docker runtime', { skip: skipWithoutDocker }, () => {
     const exited = await eventually(async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'), 'the container to exit');
     assert.equal(exited.reason, 'killed by SIGKILL');
     assert.equal(exited.address, undefined);
+    const listed = (await runtime.list()).find((found) => found.arn === backend.arn);
+    assert.deepEqual([listed?.state, listed?.exitCode, listed?.reason], ['exited', 137, 'killed by SIGKILL']);
     const restarted = await runtime.ensure(backend);
     assert.equal(restarted.state, 'running');
     assert.ok(restarted.startedAt! > info.startedAt!);
