@@ -11,9 +11,39 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
+import { createLogger } from '../../src/logger.js';
+import { BACKEND_LABELS, isBackendFailure, type BackendSpec } from '../../src/runtime/runtime.js';
+import { SwarmRuntime, type SwarmSettings } from '../../src/runtime/swarm.js';
+import type { SwarmTask } from '../../src/runtime/swarmTasks.js';
+import { ensureTestImages, TEST_APP_PORT, testImage, type TestImageVariant } from '../helpers/dockerImages.js';
 import { skipWithoutSwarm, SWARM_BUSYBOX, testSwarm, waitFor, type TestSwarm } from '../helpers/swarm.js';
+
+let appCounter = 0;
+/** One generation of a test app's backend, as the reconciler would ask for it. */
+function spec(variant: TestImageVariant, overrides: Partial<BackendSpec> = {}): BackendSpec {
+  const appId = `app-${randomBytes(6).toString('hex').toUpperCase()}`;
+  appCounter += 1;
+  return {
+    arn: `arn:aws:sagemaker:us-east-1:000000000000:partner-app/${appId}`,
+    appId,
+    name: `swarm-runtime-${appCounter}`,
+    type: 'comet',
+    version: '1',
+    tier: 'small',
+    generation: 1,
+    image: testImage(variant),
+    port: TEST_APP_PORT,
+    healthPath: '/health',
+    startTimeoutMs: 30_000,
+    env: { PARTNERPLANE_APP_NAME: `swarm-runtime-${appCounter}` },
+    resources: { cpus: 0.1, memoryMiB: 64 },
+    dataName: appId,
+    ...overrides,
+  };
+}
 
 interface Task {
   NodeID: string;
@@ -81,5 +111,177 @@ describe('the test swarm', { skip: skipWithoutSwarm }, () => {
     assert.equal(resolved.trim(), '2');
     const answers = await onOverlay(swarm, `for i in 1 2 3 4 5 6; do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${name} 8080 | tail -n 1; done`);
     assert.deepEqual(new Set(answers.trim().split(/\s+/)), new Set(pages), 'the name reaches the tasks (DNS round robin)');
+  });
+});
+
+/**
+ * The swarm runtime through its own interface (runtime/runtime.ts), on the cluster: what it makes,
+ * what it reports as the tasks go, a restart's adoption, rolling updates and their rollback, a
+ * node lost, and removal.
+ */
+describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
+  let swarm: TestSwarm;
+  let manager: Docker;
+  const installation = `swarm-test-${randomBytes(4).toString('hex')}`;
+  const settings: SwarmSettings = { reach: 'host', network: undefined, endpointMode: 'dnsrr', constraints: [], healthIntervalMs: 1000 };
+  const runtimes: SwarmRuntime[] = [];
+  const newRuntime = (overrides: Partial<SwarmSettings> = {}) => {
+    const runtime = new SwarmRuntime({ installation, dataDir: '/nonexistent', logger: createLogger('silent') }, { ...settings, network: swarm.network, ...overrides }, manager);
+    runtimes.push(runtime);
+    return runtime;
+  };
+  /** Node ID → the client of that node's engine. */
+  const engines = new Map<string, Docker>();
+
+  before(async () => {
+    swarm = testSwarm();
+    manager = swarm.nodes[0]!;
+    await Promise.all(swarm.nodes.map((node) => ensureTestImages(node)));
+    for (const node of swarm.nodes) engines.set(((await node.info()) as { Swarm: { NodeID: string } }).Swarm.NodeID, node);
+  });
+  after(async () => {
+    const services = await manager.listServices({ filters: { label: [`${BACKEND_LABELS.installation}=${installation}`] } });
+    await Promise.all(services.map((service) => manager.getService(service.ID).remove().catch(() => undefined)));
+  });
+
+  const runningTasks = async (runtime: SwarmRuntime, appId: string) =>
+    ((await manager.listTasks({ filters: { service: [runtime.serviceName(appId)], 'desired-state': ['running'] } })) as SwarmTask[]).filter((task) => task.Status.State === 'running');
+
+  /** Runs `command` in the container of a task, on the node it runs on. */
+  async function inTask(task: SwarmTask, command: string[]): Promise<void> {
+    const container = engines.get(task.NodeID!)!.getContainer(task.Status.ContainerStatus!.ContainerID!);
+    const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+    // Read to its end: the command has then finished, and the connection is closed.
+    const stream = await exec.start({});
+    stream.resume();
+    await finished(stream);
+  }
+
+  const generation = async (runtime: SwarmRuntime, arn: string, number: number) => (await runtime.inspect(arn)).find((info) => info.generation === number);
+  const page = async (address: string) => (await (await fetch(`http://${address}/`)).text()).trim();
+
+  test('one service per app: Available once every wanted task passes its health check, on both nodes, with the tier as limits and reservations', async () => {
+    const runtime = newRuntime();
+    const app = spec('web:gated', { resources: { cpus: 0.25, memoryMiB: 64, replicas: 2 } });
+    const phases: string[] = [];
+    const ensured = runtime.ensure(app, (phase) => phases.push(phase));
+    const tasks = await waitFor('both tasks started (not yet healthy)', async () => {
+      const listed = ((await manager.listTasks({ filters: { service: [runtime.serviceName(app.appId)] } })) as SwarmTask[]).filter((task) => task.Status.State === 'starting');
+      return listed.length === 2 ? listed : undefined;
+    });
+    assert.deepEqual(phases, ['creating', 'starting']);
+    assert.equal((await generation(runtime, app.arn, 1))?.state, 'starting');
+    assert.equal(new Set(tasks.map((task) => task.NodeID)).size, 2, 'one task on each node');
+    await inTask(tasks[0]!, ['touch', '/tmp/ready']);
+    await waitFor('one task healthy', async () => ((await runningTasks(runtime, app.appId)).length === 1 ? true : undefined));
+    assert.equal((await generation(runtime, app.arn, 1))?.state, 'starting', 'one task of two healthy is not enough');
+    await inTask(tasks[1]!, ['touch', '/tmp/ready']);
+    const running = await ensured;
+    assert.equal(running.state, 'running');
+    assert.equal(await page(running.address!), 'web gated');
+
+    const service = (await manager.getService(runtime.serviceName(app.appId)).inspect()) as { Spec: Docker.ServiceSpec & { TaskTemplate: Docker.ContainerTaskSpec } };
+    const expected = { NanoCPUs: 250_000_000, MemoryBytes: 64 * 1024 * 1024 };
+    assert.deepEqual(service.Spec.TaskTemplate.Resources, { Limits: expected, Reservations: expected });
+    assert.equal(service.Spec.Labels?.[BACKEND_LABELS.arn], app.arn);
+    assert.equal(service.Spec.TaskTemplate.ContainerSpec?.Labels?.[BACKEND_LABELS.generation], '1');
+    assert.deepEqual(service.Spec.EndpointSpec, { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: TEST_APP_PORT, PublishMode: 'host' }] });
+    await runtime.remove(app.arn);
+  });
+
+  test('placement constraints are a setting: a worker-only runtime runs its apps on node 2', async () => {
+    const runtime = newRuntime({ constraints: ['node.role==worker'] });
+    const app = spec('web:1');
+    const info = await runtime.ensure(app);
+    assert.equal(info.address?.split(':')[0], swarm.addresses[1]);
+    const [task] = await runningTasks(runtime, app.appId);
+    assert.equal(engines.get(task!.NodeID!), swarm.nodes[1]);
+    await runtime.remove(app.arn);
+  });
+
+  test('a restarted partnerplane adopts the services by label: no duplicates; removal leaves no service and no volume', async () => {
+    const first = newRuntime();
+    const app = spec('web:1');
+    await first.ensure(app);
+    const second = newRuntime();
+    const adopted = (await second.list()).filter((info) => info.arn === app.arn);
+    assert.deepEqual(adopted.map((info) => [info.generation, info.state]), [[1, 'running']]);
+    assert.equal((await second.ensure(app)).state, 'running');
+    const services = await manager.listServices({ filters: { label: [`${BACKEND_LABELS.arn}=${app.arn}`] } });
+    assert.equal(services.length, 1);
+    const label = [`${BACKEND_LABELS.arn}=${app.arn}`];
+    await second.remove(app.arn);
+    assert.deepEqual(await second.inspect(app.arn), []);
+    assert.deepEqual(await manager.listServices({ filters: { label } }), []);
+    assert.deepEqual((await manager.listVolumes({ filters: { label } })).Volumes ?? [], []);
+  });
+
+  test('a new generation is a rolling update; one that never passes its health check is rolled back, the previous one still serving', async () => {
+    const runtime = newRuntime();
+    const first = spec('web:1', { startTimeoutMs: 8000 });
+    await runtime.ensure(first);
+    const second = { ...first, generation: 2, image: testImage('web:2') };
+    const upgraded = await runtime.ensure(second);
+    assert.equal(upgraded.state, 'running');
+    assert.equal(await page(upgraded.address!), 'web version 2');
+    assert.equal(await generation(runtime, first.arn, 1), undefined, 'generation 1 replaced');
+    const service = (await manager.getService(runtime.serviceName(first.appId)).inspect()) as { UpdateStatus?: { State: string } };
+    assert.equal(service.UpdateStatus?.State, 'completed');
+
+    const broken = { ...first, generation: 3, image: testImage('web:unhealthy') };
+    const rolledBack = 'The backend was rolled back by Swarm, the previous version still serving: a task of the new version did not pass its health check, and was stopped.';
+    await assert.rejects(runtime.ensure(broken), (error: unknown) => isBackendFailure(error) && error.code === 'HealthCheckTimeout' && error.reason === rolledBack);
+    const failed = await generation(runtime, first.arn, 3);
+    assert.equal(failed?.state, 'exited');
+    const serving = await generation(runtime, first.arn, 2);
+    assert.equal(serving?.state, 'running');
+    assert.equal(await page(serving!.address!), 'web version 2');
+    // Asked again, it is not tried again: the same verdict.
+    await assert.rejects(runtime.ensure(broken), (error: unknown) => isBackendFailure(error) && error.reason === rolledBack);
+    // Removing the failed generation changes nothing that runs (Swarm replaced it) and it is no longer reported.
+    await runtime.remove(first.arn, { generation: 3 });
+    assert.deepEqual((await runtime.inspect(first.arn)).map((info) => [info.generation, info.state]), [[2, 'running']]);
+    await runtime.remove(first.arn);
+  });
+
+  test('a generation whose image no node has fails as ImageNotFound; a crashing one reports its exit code', async () => {
+    const runtime = newRuntime();
+    const missing = spec('web:1', { image: 'partnerplane-test/no-such-image:1' });
+    await assert.rejects(runtime.ensure(missing), (error: unknown) => isBackendFailure(error) && error.code === 'ImageNotFound' && /^The backend cannot start: its image is on no node/.test(error.reason));
+    assert.equal((await generation(runtime, missing.arn, 1))?.state, 'exited');
+    await runtime.remove(missing.arn);
+
+    const crashing = spec('web:crash');
+    await assert.rejects(runtime.ensure(crashing), (error: unknown) => isBackendFailure(error) && error.code === 'BackendExited' && error.reason === 'The backend exited with code 3 before passing its health check (GET /health).');
+    const crashed = await generation(runtime, crashing.arn, 1);
+    assert.equal(crashed?.exitCode, 3);
+    assert.equal(crashed?.reason, 'exited with code 3');
+    const logs: Buffer[] = [];
+    for await (const chunk of runtime.logs(crashing.arn, { follow: false })) logs.push(chunk);
+    assert.match(Buffer.concat(logs).toString(), /cannot start: no licence key/);
+    await runtime.remove(crashing.arn);
+  });
+
+  test('a node lost: its tasks run again on the other node and the app serves there', async () => {
+    const runtime = newRuntime();
+    const app = spec('web:1', { resources: { cpus: 0.1, memoryMiB: 64, replicas: 2 } });
+    await runtime.ensure(app);
+    const lostNode = [...engines].find(([, engine]) => engine === swarm.nodes[1])![0];
+    assert.ok((await runningTasks(runtime, app.appId)).some((task) => task.NodeID === lostNode), 'a task on node 2');
+    await swarm.stopNode(2);
+    try {
+      const moved = await waitFor('both tasks running on node 1', async () => {
+        const tasks = (await runningTasks(runtime, app.appId)).filter((task) => task.NodeID !== lostNode);
+        return tasks.length === 2 ? tasks : undefined;
+      });
+      assert.equal(moved.length, 2);
+      const info = await generation(runtime, app.arn, 1);
+      assert.equal(info?.state, 'running');
+      assert.equal(info!.address!.split(':')[0], swarm.addresses[0]);
+      assert.equal(await page(info!.address!), 'web version 1');
+    } finally {
+      await swarm.startNode(2);
+    }
+    await runtime.remove(app.arn);
   });
 });
