@@ -124,6 +124,11 @@ export class TestClock implements MovableClock {
     this.time = target;
   }
 
+  /** When the earliest timer set is due: a test knows from it that the reconciler has armed itself before it moves the clock on. */
+  nextTimerAt(): number | undefined {
+    return this.nextDue(Infinity)?.time;
+  }
+
   private nextDue(by: number): PendingTimer | undefined {
     let next: PendingTimer | undefined;
     for (const timer of this.pending) if (timer.time <= by && (!next || timer.time < next.time)) next = timer;

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreatePartnerAppCommand, type CreatePartnerAppCommandInput } from '@aws-sdk/client-sagemaker';
+import { CreatePartnerAppCommand, UpdatePartnerAppCommand, type CreatePartnerAppCommandInput } from '@aws-sdk/client-sagemaker';
 import { TestClock } from '../../src/clock.js';
 import { defaultWindow, windowStartAt } from '../../src/domain/maintenance.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -112,30 +112,44 @@ async function moveClock(advanceMs: number): Promise<void> {
 
 /** Until the reconciler has done all that was due by the clock's time (its passes run on the database, not the clock). */
 async function reconciled(): Promise<void> {
-  for (let attempt = 0; attempt < 1000; attempt++) {
+  for (let attempt = 0; attempt < 3000; attempt++) {
     const next = await server.server.store.nextDueAt();
-    if (next === undefined || next > clock.now()) return;
+    // Done with what was due, and armed for what is next (its timer set before the clock moves past it).
+    if (next === undefined || (next > clock.now() && (clock.nextTimerAt() ?? Infinity) <= next)) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   assert.fail(`the reconciler never caught up with ${new Date(clock.now()).toISOString()}`);
 }
 
-test('a simulated week of maintenance windows', async () => {
-  const arns = await Promise.all(CASES.map(async ({ input }) => (await client.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
+/**
+ * Moves the clock to `until`, a step at a time, doing what `during` says at each step, and keeps
+ * what Describe said of each app whenever its status, version or last modification changed.
+ */
+async function simulate(arns: string[], until: number, step: number, during: (time: number) => Promise<void> = async () => {}): Promise<Map<string, Seen[]>> {
   const seen = new Map<string, Seen[]>(arns.map((arn) => [arn, []]));
-  for (let time = START; time <= END; time += HOUR) {
-    if (time > START) await moveClock(HOUR);
+  for (let time = clock.now(); time <= until; time += step) {
+    if (time > clock.now()) await moveClock(time - clock.now());
     await reconciled();
+    await during(time);
     for (const arn of arns) {
       const app = await describeApp(client, arn);
       const history = seen.get(arn)!;
       const now = { time, status: app.Status!, version: app.Version!, lastModified: app.LastModifiedTime!.getTime() };
       const last = history.at(-1);
-      if (!last || last.status !== now.status || last.version !== now.version) history.push(now);
+      if (!last || last.status !== now.status || last.version !== now.version || last.lastModified !== now.lastModified) history.push(now);
     }
   }
+  return seen;
+}
 
-  const audit = (await server.server.store.listAudit({ accountId: client.account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
+const maintenanceRecords = async () =>
+  (await server.server.store.listAudit({ accountId: client.account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
+
+test('a simulated week of maintenance windows', async () => {
+  const arns = await Promise.all(CASES.map(async ({ input }) => (await client.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
+  const seen = await simulate(arns, END, HOUR);
+
+  const audit = await maintenanceRecords();
   CASES.forEach(({ name, ends, upgrade }, index) => {
     const arn = arns[index]!;
     const history = seen.get(arn)!.map(({ status, version }) => `${status} ${version}`);
@@ -159,4 +173,37 @@ test('a simulated week of maintenance windows', async () => {
       `${name}: one audit record`,
     );
   });
+});
+
+test('an Update that turns automatic upgrades on or moves the window plans again; a busy app is upgraded when it is done; a failed upgrade stays failed', async () => {
+  // From Monday 2027-06-07 12:00, where the week above ended, to Thursday 06:00, half an hour at a time.
+  const monday = clock.now();
+  const create = async (input: Partial<CreatePartnerAppCommandInput>) => (await client.send(new CreatePartnerAppCommand(createInput({ Type: 'lakera-guard', ...input })))).Arn!;
+  const [turnedOn, moved, busy, failing] = await Promise.all([
+    create(window('Tue:03:30')),
+    create({ EnableAutoMinorVersionUpgrade: true, ...window('Tue:03:30') }),
+    create({ EnableAutoMinorVersionUpgrade: true, ...window('Tue:03:30') }),
+    create({ EnableAutoMinorVersionUpgrade: true, ...window('Tue:03:30') }),
+  ]);
+  const seen = await simulate([turnedOn, moved, busy, failing], at('2027-06-10T06:00:00Z'), 30 * MINUTE, async (time) => {
+    if (time === monday + 30 * MINUTE) {
+      // Its next transition fails: the upgrade maintenance starts.
+      const armed = await fetch(`${server.url}/admin/failures`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify({ arn: failing }) });
+      assert.equal(armed.status, 200);
+    }
+    if (time === monday + HOUR) {
+      await client.send(new UpdatePartnerAppCommand({ Arn: turnedOn, EnableAutoMinorVersionUpgrade: true }));
+      await client.send(new UpdatePartnerAppCommand({ Arn: moved, MaintenanceConfig: { MaintenanceWindowStart: 'Thu:03:30' } }));
+    }
+    // Busy with an Update of its own when its window opens, until 04:00: upgraded then, the window still open.
+    if (time === at('2027-06-08T02:30:00Z')) await client.send(new UpdatePartnerAppCommand({ Arn: busy, Tier: 'large' }));
+  });
+  const steps = (arn: string) => seen.get(arn)!.filter((entry) => entry.status !== 'Creating').map(({ status, version, lastModified }) => `${status} ${version} ${new Date(lastModified).toISOString().slice(5, 16)}`);
+  assert.deepEqual(steps(turnedOn), ['Available 1.4 06-07T12:01', 'Updating 1.4 06-07T13:00', 'Available 1.4 06-07T14:30', 'Updating 1.4 06-08T03:30', 'Available 1.5 06-08T05:00']);
+  assert.deepEqual(steps(moved), ['Available 1.4 06-07T12:01', 'Updating 1.4 06-07T13:00', 'Available 1.4 06-07T14:30', 'Updating 1.4 06-10T03:30', 'Available 1.5 06-10T05:00']);
+  assert.deepEqual(steps(busy), ['Available 1.4 06-07T12:01', 'Updating 1.4 06-08T02:30', 'Updating 1.4 06-08T04:00', 'Available 1.5 06-08T05:30']);
+  // A failed upgrade leaves the app on its version, UpdateFailed, and is not tried again.
+  assert.deepEqual(steps(failing), ['Available 1.4 06-07T12:01', 'Updating 1.4 06-08T03:30', 'UpdateFailed 1.4 06-08T05:00']);
+  const operations = (await maintenanceRecords()).filter((record) => [turnedOn, moved, busy, failing].includes(record.target!));
+  assert.deepEqual(operations.map((record) => record.operation), Array(4).fill('AutoMinorVersionUpgrade'), 'each upgrade started is audited once, the failed one too');
 });
