@@ -43,7 +43,22 @@ export interface Config {
   dockerPublishIp: string;
   /** The docker runtime: the host every replica's gateway connects to for a container (default: the publish address). */
   dockerAdvertiseHost?: string;
+  /** The swarm runtime: how the gateway reaches an app's tasks (runtime/swarm.ts). */
+  swarmReach: SwarmReach;
+  /** The swarm runtime: the overlay network every app's service joins. */
+  swarmNetwork?: string;
+  /** The swarm runtime: `dnsrr` (no IPVS needed) or `vip` (IPVS on every node). */
+  swarmEndpointMode: SwarmEndpointMode;
+  /** The swarm runtime: placement constraints of every app's service. */
+  swarmConstraints?: string[];
+  /** The swarm runtime: how often Swarm runs a task's health check. */
+  swarmHealthIntervalMs: number;
 }
+
+export const SWARM_REACHES = ['host', 'overlay'] as const;
+export type SwarmReach = (typeof SWARM_REACHES)[number];
+export const SWARM_ENDPOINT_MODES = ['dnsrr', 'vip'] as const;
+export type SwarmEndpointMode = (typeof SWARM_ENDPOINT_MODES)[number];
 
 type Parser<T> = (text: string, name: string) => T;
 
@@ -102,6 +117,16 @@ const logFormat: Parser<LogFormat> = (value, name) => {
   if (!(LOG_FORMATS as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`);
   return value as LogFormat;
 };
+
+const oneOf =
+  <T extends string>(values: readonly T[]): Parser<T> =>
+  (value, name) => {
+    if (!(values as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got '${value}'`);
+    return value as T;
+  };
+
+/** A comma-separated list; commas do not occur in what it lists (placement constraints). */
+const list: Parser<string[]> = (value) => value.split(',').map((part) => part.trim()).filter(Boolean);
 
 const ADMIN_TOKEN_MIN_LENGTH = 16;
 const adminToken: Parser<string> = (value, name) => {
@@ -171,6 +196,11 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'appUpstreams', flag: '--app-upstreams', env: 'PARTNERPLANE_APP_UPSTREAMS', parse: appUpstreams, description: 'Real backends for the gateway, by app type: `comet=http://127.0.0.1:9000,fiddler=https://…` (types not listed get the built-in app).' }),
   setting({ key: 'dockerPublishIp', flag: '--docker-publish-ip', env: 'PARTNERPLANE_DOCKER_PUBLISH_IP', defaultText: '127.0.0.1', parse: text, description: 'With `--app-runtime docker`: the host address each container\'s port is published on (the engine picks a free port). `0.0.0.0` when replicas on other machines must reach the containers.' }),
   setting({ key: 'dockerAdvertiseHost', flag: '--docker-advertise-host', env: 'PARTNERPLANE_DOCKER_ADVERTISE_HOST', parse: text, description: 'With `--app-runtime docker`: the host name or address the gateway of every replica connects to for a container (stored as the backend\'s address). Default: the publish address, or this machine\'s host name when that is `0.0.0.0` or `::`.' }),
+  setting({ key: 'swarmReach', flag: '--swarm-reach', env: 'PARTNERPLANE_SWARM_REACH', defaultText: 'host', parse: oneOf(SWARM_REACHES), description: 'With `--app-runtime swarm`: how the gateway reaches an app\'s tasks. `host`: each task\'s port published in host mode, at its node\'s address (the replicas must reach the nodes). `overlay`: the service\'s name on `--swarm-network`, which partnerplane\'s replicas must be attached to.' }),
+  setting({ key: 'swarmNetwork', flag: '--swarm-network', env: 'PARTNERPLANE_SWARM_NETWORK', parse: text, description: 'With `--app-runtime swarm`: the attachable overlay network every app\'s service joins (needed with `--swarm-reach overlay`).' }),
+  setting({ key: 'swarmEndpointMode', flag: '--swarm-endpoint-mode', env: 'PARTNERPLANE_SWARM_ENDPOINT_MODE', defaultText: 'dnsrr', parse: oneOf(SWARM_ENDPOINT_MODES), description: 'With `--app-runtime swarm`: `dnsrr` (the service\'s name resolves to its healthy tasks; works without IPVS) or `vip` (a virtual IP; every node needs IPVS).' }),
+  setting({ key: 'swarmConstraints', flag: '--swarm-constraints', env: 'PARTNERPLANE_SWARM_CONSTRAINTS', parse: list, description: 'With `--app-runtime swarm`: placement constraints of every app\'s service, comma-separated, as `docker service create --constraint` takes them (`node.labels.apps==true,node.role==worker`).' }),
+  setting({ key: 'swarmHealthIntervalMs', flag: '--swarm-health-interval-ms', env: 'PARTNERPLANE_SWARM_HEALTH_INTERVAL_MS', defaultText: '2000', parse: integer(100), description: 'With `--app-runtime swarm`: how often Swarm runs each task\'s health check (a GET of the version\'s `healthPath` from inside the task).' }),
 ];
 
 /**

@@ -25,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DATA_PATH } from './docker.js';
 import { containerLogs } from './dockerLogs.js';
@@ -43,6 +44,17 @@ export interface SwarmSettings {
   constraints: readonly string[];
   /** How often Swarm runs a task's health check. */
   healthIntervalMs: number;
+}
+
+/** The runtime's settings from the server's (--swarm-*). */
+export function swarmSettings(config: Pick<Config, 'swarmReach' | 'swarmNetwork' | 'swarmEndpointMode' | 'swarmConstraints' | 'swarmHealthIntervalMs'>): SwarmSettings {
+  return {
+    reach: config.swarmReach,
+    network: config.swarmNetwork,
+    endpointMode: config.swarmEndpointMode,
+    constraints: config.swarmConstraints ?? [],
+    healthIntervalMs: config.swarmHealthIntervalMs,
+  };
 }
 
 /** How long a task gets after SIGTERM before SIGKILL. */
