@@ -3,7 +3,11 @@
  * how it is parsed. The CLI builds its options from this list and the README's table mirrors it.
  * Precedence: flag, then environment variable, then default.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { builtInCatalog } from './catalog/builtin.js';
+import type { Catalog } from './catalog/catalog.js';
+import { CatalogError, parseCatalog, type RunNeed } from './catalog/parse.js';
 import type { TransitionDelays } from './domain/lifecycle.js';
 import { APP_TYPES, type PartnerAppType } from './domain/partnerApp.js';
 
@@ -53,12 +57,25 @@ export interface Config {
   swarmConstraints?: string[];
   /** The swarm runtime: how often Swarm runs a task's health check. */
   swarmHealthIntervalMs: number;
+  /** What runs each app's backend (runtime/). */
+  appRuntime: AppRuntimeKind;
+  /** The JSON file the catalog was read from; absent: the built-in catalog. */
+  appCatalog?: string;
+  /** The app types, versions and tiers offered, and how to run them (catalog/): the file's, else the built-in one. */
+  catalog: Catalog;
 }
 
 export const SWARM_REACHES = ['host', 'overlay'] as const;
 export type SwarmReach = (typeof SWARM_REACHES)[number];
 export const SWARM_ENDPOINT_MODES = ['dnsrr', 'vip'] as const;
 export type SwarmEndpointMode = (typeof SWARM_ENDPOINT_MODES)[number];
+
+export const APP_RUNTIMES = ['builtin', 'process', 'docker', 'swarm'] as const;
+export type AppRuntimeKind = (typeof APP_RUNTIMES)[number];
+/** What each runtime needs the catalog to say of every version. */
+const RUN_NEEDS: Record<AppRuntimeKind, RunNeed> = { builtin: undefined, process: 'command', docker: 'image', swarm: 'image' };
+/** Without a runtime, an app's transitions take these delays by default; with one, only what they take. */
+const DELAY_KEYS = ['createDelayMs', 'updateDelayMs', 'deleteDelayMs'] as const;
 
 type Parser<T> = (text: string, name: string) => T;
 
@@ -128,6 +145,28 @@ const oneOf =
 /** A comma-separated list; commas do not occur in what it lists (placement constraints). */
 const list: Parser<string[]> = (value) => value.split(',').map((part) => part.trim()).filter(Boolean);
 
+const appRuntime: Parser<AppRuntimeKind> = oneOf(APP_RUNTIMES);
+
+/** The catalog file, read and checked now so that a mistake stops the start, naming its entry. */
+function loadCatalog(file: string | undefined, runtime: AppRuntimeKind, name: string): Catalog {
+  if (file === undefined) {
+    if (runtime !== 'builtin') throw new ConfigError(`--app-runtime ${runtime} needs --app-catalog, the file saying how to run each app type's versions (docs/runtimes.md)`);
+    return builtInCatalog;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${name} ${file} cannot be read: ${(error as Error).message}`);
+  }
+  try {
+    return parseCatalog(text, file, RUN_NEEDS[runtime]);
+  } catch (error) {
+    if (error instanceof CatalogError) throw new ConfigError(`${name} ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
 const ADMIN_TOKEN_MIN_LENGTH = 16;
 const adminToken: Parser<string> = (value, name) => {
   // Ends up in an Authorization header: printable ASCII without spaces.
@@ -179,9 +218,11 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
   setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see docs/auth.md). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'localKeyAnywhere', flag: '--local-key-anywhere', env: 'PARTNERPLANE_LOCAL_KEY_ANYWHERE', defaultText: 'false', parse: boolean, description: 'For local development in a container only: accept the local pair `test`/`test` on any address, not only loopback, and log a warning saying so. Never on a network others reach.' }),
-  setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating`.' }),
-  setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating`.' }),
-  setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting`.' }),
+  setting({ key: 'appRuntime', flag: '--app-runtime', env: 'PARTNERPLANE_APP_RUNTIME', defaultText: 'builtin', parse: appRuntime, description: 'What runs each app\'s backend: `builtin` (the gateway\'s own page, nothing to run), `process` (a child process per app), `docker` (a container per app), `swarm` (a Swarm service per app). See docs/runtimes.md.' }),
+  setting({ key: 'appCatalog', flag: '--app-catalog', env: 'PARTNERPLANE_APP_CATALOG', parse: text, description: 'JSON file of the app types offered: their versions, how to run each, and their tiers (docs/runtimes.md). Without it, the built-in catalog: every type, on the built-in page.' }),
+  setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating` (with `--app-runtime builtin`; other runtimes: the least time, default 0, the rest being the backend\'s start).' }),
+  setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating` (with `--app-runtime builtin`; other runtimes: the least time, default 0).' }),
+  setting({ key: 'deleteDelayMs', flag: '--delete-delay-ms', env: 'PARTNERPLANE_DELETE_DELAY_MS', defaultText: '3000', parse: integer(0), description: 'Time an app spends in `Deleting` (with `--app-runtime builtin`; other runtimes: the least time, default 0).' }),
   setting({ key: 'deletedRetentionMs', flag: '--deleted-retention-ms', env: 'PARTNERPLANE_DELETED_RETENTION_MS', defaultText: '3600000', parse: integer(0), description: 'How long a `Deleted` app stays describable before it is forgotten (then ResourceNotFound).' }),
   setting({ key: 'reconcileIntervalMs', flag: '--reconcile-interval-ms', env: 'PARTNERPLANE_RECONCILE_INTERVAL_MS', defaultText: '250', parse: integer(10), description: 'Longest time between two passes of the lifecycle reconciler.' }),
   setting({ key: 'maxAppsPerAccount', flag: '--max-apps-per-account', env: 'PARTNERPLANE_MAX_APPS_PER_ACCOUNT', defaultText: '100', parse: integer(0), description: 'Quota of apps not yet `Deleted` per account, all regions together (ResourceLimitExceeded beyond).' }),
@@ -209,14 +250,20 @@ export const SETTINGS: readonly SettingDef[] = [
  */
 export function loadConfig(given: Partial<Record<keyof Config, string>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const config: Record<string, unknown> = {};
+  const defaulted = new Set<keyof Config>();
   for (const def of SETTINGS) {
     const fromFlag = given[def.key];
     const fromEnv = env[def.env];
-    const raw = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv) ?? def.defaultText;
+    const chosen = fromFlag ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+    if (chosen === undefined) defaulted.add(def.key);
+    const raw = chosen ?? def.defaultText;
     if (raw !== undefined) config[def.key] = def.parse(raw, fromFlag !== undefined ? def.flag : fromEnv !== undefined ? def.env : def.flag);
   }
   const result = config as unknown as Config;
   result.dataDir = path.resolve(result.dataDir);
+  if (result.appRuntime !== 'builtin') for (const key of DELAY_KEYS) if (defaulted.has(key)) result[key] = 0;
+  const catalogName = given.appCatalog !== undefined || env.PARTNERPLANE_APP_CATALOG === undefined ? '--app-catalog' : 'PARTNERPLANE_APP_CATALOG';
+  result.catalog = loadCatalog(result.appCatalog, result.appRuntime, catalogName);
   return result;
 }
 

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { appArn, type PartnerApp } from '../../src/domain/partnerApp.js';
-import { initialVersion } from '../../src/domain/versions.js';
+import { builtInCatalog } from '../../src/catalog/builtin.js';
 import { gatewayPath } from '../../src/publicUrls.js';
 import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
@@ -43,7 +43,7 @@ export async function seedApps(dataDir: string, count: number, publicUrl: string
           type: 'comet',
           status: 'Available',
           settings: { ExecutionRoleArn: EXECUTION_ROLE, Tier: 'small', AuthType: 'IAM' },
-          version: initialVersion('comet'),
+          version: builtInCatalog.initialVersion('comet'),
           baseUrl: `${publicUrl}${gatewayPath(appId(index))}`,
           creationTime: time,
           lastModifiedTime: time,

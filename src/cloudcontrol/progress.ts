@@ -51,7 +51,7 @@ export function outcomeOf(request: ResourceRequest, app: PartnerApp | undefined)
 async function currentModel(app: PartnerApp | undefined, context: OperationContext): Promise<string | undefined> {
   if (!app || app.status === 'Deleted') return undefined;
   const tags = await context.store.listTags(app.arn, { limit: MAX_TAGS_PER_RESOURCE });
-  return tags && JSON.stringify(modelOf(app, tags.items));
+  return tags && JSON.stringify(modelOf(app, tags.items, context.config.catalog));
 }
 
 export async function progressEventOf(request: ResourceRequest, context: OperationContext): Promise<WireProgressEvent> {

@@ -4,7 +4,7 @@
  * BaseUrl and CurrentVersionEolDate are read-only, ClientToken is write-only (never shown).
  */
 import type { ApplicationConfig, PartnerApp, Tag } from '../domain/partnerApp.js';
-import { versionInfo } from '../domain/versions.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { deepEqual, type Json } from './jsonPatch.js';
 
 export type ResourceModel = Record<string, unknown>;
@@ -21,9 +21,9 @@ function applicationConfigOf(config: ApplicationConfig | undefined): ResourceMod
 }
 
 /** The resource model of an app and its tags, as GetResource and ListResources show it. */
-export function modelOf(app: PartnerApp, tags: readonly Tag[]): ResourceModel {
+export function modelOf(app: PartnerApp, tags: readonly Tag[], catalog: Catalog): ResourceModel {
   const { settings } = app;
-  const eolTime = versionInfo(app.type, app.version)?.eolTime;
+  const eolTime = catalog.versionInfo(app.type, app.version)?.eolTime;
   return withoutUndefined({
     Arn: app.arn,
     Name: app.name,

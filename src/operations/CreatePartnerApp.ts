@@ -1,8 +1,7 @@
 import { appArn, newAppId, type ApplicationConfig, type AppSettings, type AuthType, type IdcConfig, type PartnerApp, type PartnerAppType, type Tag } from '../domain/partnerApp.js';
-import { initialVersion } from '../domain/versions.js';
 import { checkNewApp } from '../domain/rules/partners.js';
 import { checkTagKeys } from '../domain/rules/tags.js';
-import { ClientTokenScope } from './common.js';
+import { checkOffered, ClientTokenScope } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { Input, OperationContext, Output } from './context.js';
 import { writeTransition } from './write.js';
@@ -20,7 +19,7 @@ export async function CreatePartnerApp(input: Input<'CreatePartnerApp'>, context
     EnableAutoMinorVersionUpgrade: input.EnableAutoMinorVersionUpgrade,
   };
   const type = input.Type as PartnerAppType;
-  const version = initialVersion(type);
+  const version = checkOffered(context.config.catalog, type, settings.Tier);
   checkNewApp(type, version, settings);
   const tags = (input.Tags ?? []) as Tag[];
   checkTagKeys(tags.map((tag) => tag.Key));

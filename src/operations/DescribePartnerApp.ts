@@ -1,6 +1,6 @@
 import { deepFreeze } from '../domain/deepFreeze.js';
 import type { PartnerApp } from '../domain/partnerApp.js';
-import { availableUpgrade, versionInfo } from '../domain/versions.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { epochSeconds } from '../protocol/serialize.js';
 import { findOwnedApp } from './common.js';
 import type { Input, OperationContext, Output } from './context.js';
@@ -19,17 +19,18 @@ const sharedAnswers = { plain: new WeakMap<PartnerApp, Answer>(), withUpgrade: n
 export async function DescribePartnerApp(input: Input<'DescribePartnerApp'>, context: OperationContext): Promise<Answer> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: true });
   const withUpgrade = input.IncludeAvailableUpgrade === true;
-  if (!Object.isFrozen(app)) return answerFor(app, withUpgrade);
+  const catalog = context.config.catalog;
+  if (!Object.isFrozen(app)) return answerFor(app, withUpgrade, catalog);
   const answers = withUpgrade ? sharedAnswers.withUpgrade : sharedAnswers.plain;
   let answer = answers.get(app);
-  if (answer === undefined) answers.set(app, (answer = deepFreeze(answerFor(app, withUpgrade))));
+  if (answer === undefined) answers.set(app, (answer = deepFreeze(answerFor(app, withUpgrade, catalog))));
   return answer;
 }
 
-function answerFor(app: PartnerApp, withUpgrade: boolean): Answer {
+function answerFor(app: PartnerApp, withUpgrade: boolean, catalog: Catalog): Answer {
   const { settings } = app;
-  const eolTime = versionInfo(app.type, app.version)?.eolTime;
-  const upgrade = withUpgrade ? availableUpgrade(app.type, app.version) : undefined;
+  const eolTime = catalog.versionInfo(app.type, app.version)?.eolTime;
+  const upgrade = withUpgrade ? catalog.availableUpgrade(app.type, app.version) : undefined;
   return {
     Arn: app.arn,
     Name: app.name,

@@ -1,9 +1,8 @@
 import type { AppSettings, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
-import { availableUpgrade } from '../domain/versions.js';
 import { validationError } from '../protocol/errors.js';
 import { checkUpdate, updatedSettings } from '../domain/rules/partners.js';
 import { checkTagKeys } from '../domain/rules/tags.js';
-import { ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
+import { checkTier, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
 import type { Input, OperationContext, Output } from './context.js';
 import { writeTransition } from './write.js';
@@ -21,7 +20,7 @@ export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context
     if (input[field] !== undefined) Object.assign(changes, { [field]: input[field] });
   }
   if (input.AppVersion !== undefined) {
-    const upgrade = availableUpgrade(app.type, app.version);
+    const upgrade = context.config.catalog.availableUpgrade(app.type, app.version);
     if (input.AppVersion !== upgrade?.version) {
       throw validationError(
         upgrade
@@ -31,6 +30,7 @@ export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context
     }
   }
 
+  if (changes.Tier !== undefined) checkTier(context.config.catalog, app.type, changes.Tier);
   checkUpdate(app, changes, input.AppVersion ?? app.version);
   checkTagKeys((input.Tags ?? []).map((tag) => tag.Key!));
   // The pending update carries the whole ApplicationConfig the app will have (members not named are kept).

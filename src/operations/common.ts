@@ -1,12 +1,26 @@
 /** Rules shared by several operations: finding the caller's app, idempotency, tag limits. */
 import { hash } from 'node:crypto';
-import { parseAppArn, type PartnerApp } from '../domain/partnerApp.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { parseAppArn, type PartnerApp, type PartnerAppType } from '../domain/partnerApp.js';
 import { taggedResourceNotFound } from '../domain/rules/tags.js';
 import { conflict, resourceNotFound, validationError } from '../protocol/errors.js';
 import type { IdempotencyRecord } from '../store/store.js';
 import type { ClientTokens, OperationContext, OperationName, Output } from './context.js';
 
 export const MAX_TAGS_PER_RESOURCE = 50;
+
+/** The version a new app of this type starts at, once the catalog is found to offer the type and the tier. */
+export function checkOffered(catalog: Catalog, type: PartnerAppType, tier: string): string {
+  if (!catalog.offers(type)) throw validationError(`Partner apps of type ${type} are not offered here; the types offered are ${catalog.offered().join(', ')}.`);
+  checkTier(catalog, type, tier);
+  return catalog.initialVersion(type);
+}
+
+/** A tier the catalog lists for the type (any tier when it lists none). */
+export function checkTier(catalog: Catalog, type: PartnerAppType, tier: string): void {
+  const tiers = catalog.tiersOf(type);
+  if (tiers && !tiers.includes(tier)) throw validationError(`Tier ${tier} is not offered for partner apps of type ${type}; the allowed tiers are ${tiers.join(', ')}.`);
+}
 
 export const appNotFound = (arn: string) => resourceNotFound(`Partner app ${arn} does not exist.`);
 

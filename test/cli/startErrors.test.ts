@@ -77,6 +77,28 @@ describe('serve refuses to start', () => {
       `cannot use PostgreSQL at postgres://pp:***@127.0.0.1:${port}/partnerplane (--database-url / PARTNERPLANE_DATABASE_URL): connect ECONNREFUSED 127.0.0.1:${port}`,
     );
   });
+
+  test('on an app catalog with a mistake, naming the file and the entry', async () => {
+    const file = path.join(scratch, 'catalog.json');
+    fs.writeFileSync(file, JSON.stringify({ types: { comet: { versions: [{ version: '1.0', eolDate: '2030-01-01', image: 'comet:1.0' }] } } }));
+    const dataDir = path.join(scratch, 'catalog');
+    const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', dataDir, '--app-catalog', file);
+    assert.equal(code, 2);
+    assertOneLine(stderr, `--app-catalog ${file}: types.comet.versions[0] (1.0): an image needs the port its server listens on (port)`);
+    const missing = await cli('serve', '--port', '0', '--data-dir', dataDir, '--app-catalog', path.join(scratch, 'none.json'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^partnerplane: --app-catalog \S+none\.json cannot be read: ENOENT: [^\n]*\n$/);
+    assert.equal(fs.existsSync(dataDir), false);
+  });
+
+  test('on a runtime it does not know, or one without a catalog saying how to run apps', async () => {
+    const unknown = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'runtime'), '--app-runtime', 'kubernetes');
+    assert.equal(unknown.code, 2);
+    assertOneLine(unknown.stderr, "--app-runtime must be one of builtin, process, docker, swarm, got 'kubernetes'");
+    const bare = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'runtime'), '--app-runtime', 'process');
+    assert.equal(bare.code, 2);
+    assertOneLine(bare.stderr, "--app-runtime process needs --app-catalog, the file saying how to run each app type's versions (docs/runtimes.md)");
+  });
 });
 
 describe('--local-key-anywhere', () => {

@@ -1,5 +1,4 @@
 import { appArn, type PartnerAppType } from '../../domain/partnerApp.js';
-import { initialVersion } from '../../domain/versions.js';
 import { CreatePartnerApp } from '../../operations/CreatePartnerApp.js';
 import { CloudControlTokens } from '../clientTokens.js';
 import { readOnlyGiven } from '../../protocol/cloudControlErrors.js';
@@ -31,8 +30,8 @@ export async function CreateResource(input: Input<'CreateResource'>, context: Cl
   const token = await runHandler(context, request, tokens, async () => {
     checkHandlerPermissions(context, 'create', appArn(context.caller.region, context.caller.accountId, '*'));
     const version = desired.AppVersion;
-    const newVersion = initialVersion(desired.Type as PartnerAppType);
-    if (version !== undefined && version !== newVersion) {
+    const newVersion = context.config.catalog.offers(desired.Type as PartnerAppType) ? context.config.catalog.initialVersion(desired.Type as PartnerAppType) : undefined;
+    if (version !== undefined && newVersion !== undefined && version !== newVersion) {
       throw new HandlerFailure('InvalidRequest', `AppVersion ${String(version)} cannot be created: a new ${String(desired.Type)} app starts at version ${newVersion}; upgrade it with an update afterwards.`);
     }
     const create = sageMakerInput('CreatePartnerApp', createInputOf(desired));

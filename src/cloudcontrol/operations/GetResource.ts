@@ -9,5 +9,5 @@ export async function GetResource(input: Input<'GetResource'>, context: CloudCon
   assertType(input.TypeName, input.TypeVersionId);
   checkHandlerPermissions(context, 'read', arnOf(input.Identifier));
   const { app, tags } = await findResource(context, input.Identifier);
-  return { TypeName: TYPE_NAME, ResourceDescription: { Identifier: app.arn, Properties: JSON.stringify(modelOf(app, tags)) } };
+  return { TypeName: TYPE_NAME, ResourceDescription: { Identifier: app.arn, Properties: JSON.stringify(modelOf(app, tags, context.config.catalog)) } };
 }

@@ -30,7 +30,7 @@ export async function ListResources(input: Input<'ListResources'>, context: Clou
     for (const summary of page.items) {
       const app = summary.status === 'Deleted' ? undefined : await context.store.getApp(summary.arn);
       const tags = app && (await context.store.listTags(app.arn, { limit: MAX_TAGS_PER_RESOURCE }));
-      if (app && tags) descriptions.push({ Identifier: app.arn, Properties: JSON.stringify(modelOf(app, tags.items)) });
+      if (app && tags) descriptions.push({ Identifier: app.arn, Properties: JSON.stringify(modelOf(app, tags.items, context.config.catalog)) });
     }
     before = page.next;
   } while (before !== undefined && descriptions.length < limit);

@@ -47,7 +47,7 @@ export async function UpdateResource(input: Input<'UpdateResource'>, context: Cl
   const waiting = await context.store.waitingResourceRequest(app.arn);
   if (waiting !== undefined) throw concurrentOperation(app.arn, waiting);
 
-  const current = modelOf(app, tags);
+  const current = modelOf(app, tags, context.config.catalog);
   const desired = patchedModel(current, input.PatchDocument);
   const token = await runHandler(context, request, tokens, async () => {
     checkHandlerPermissions(context, 'update', app.arn);

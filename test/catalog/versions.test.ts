@@ -1,12 +1,14 @@
 /**
- * The version catalog is data; these tests hold it to the service model (what Describe may send)
+ * The built-in catalog is data; these tests hold it to the service model (what Describe may send)
  * and walk every type's upgrade path through a real server.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CreatePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { APP_TYPES } from '../../src/domain/partnerApp.js';
-import { versionCatalog } from '../../src/domain/versions.js';
+import { builtInCatalog } from '../../src/catalog/builtin.js';
+
+const versionCatalog = builtInCatalog.types;
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createInput, describeApp, waitFor } from '../operations/support.js';
 
@@ -42,7 +44,7 @@ test("every type's app starts at the current version and upgrades one step at a 
   const client = accountClient(server);
   await Promise.all(
     APP_TYPES.map(async (type) => {
-      const { current, versions } = versionCatalog[type];
+      const { current, versions } = versionCatalog[type]!;
       const { Arn } = await client.send(new CreatePartnerAppCommand(createInput({ Type: type })));
       await waitFor(client, Arn!, 'Available');
       for (let index = versions.findIndex((entry) => entry.version === current); ; index++) {
