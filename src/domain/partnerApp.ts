@@ -62,6 +62,35 @@ export interface PartnerApp {
   dueAt?: number;
   /** The transition in progress ends in failure; on a settled app, its next Creating or Updating does (failure injection). */
   failTransition: boolean;
+  /** What the reconciler last observed of the app's backend; absent until it first looks, and with the builtin runtime (nothing runs). */
+  backend?: ObservedBackend;
+}
+
+/**
+ * Where an app's backend is, as people read it: a start under way (`pulling image`, `creating`,
+ * `starting`, `waiting for health`), `running` (healthy), `restarting` (it died; the next start
+ * waits its back-off), `failed` (it will not be tried again), `stopping` (Deleting), `stopped`.
+ */
+export const BACKEND_PHASES = ['pulling image', 'creating', 'starting', 'waiting for health', 'running', 'restarting', 'failed', 'stopping', 'stopped'] as const;
+export type BackendPhase = (typeof BACKEND_PHASES)[number];
+
+/**
+ * The observed state of an app's backend, written only by the reconciler: what the gateway routes
+ * to, and what Describe's Error, the console and the metrics report. Generations: each create and
+ * update the reconciler starts runs a new one beside the one serving.
+ */
+export interface ObservedBackend {
+  /** The generation being started or watched: the newest the app asked for. */
+  generation: number;
+  /** The generation the gateway sends requests to, and where (host:port); absent until one is healthy. */
+  serving?: { generation: number; address: string };
+  phase: BackendPhase;
+  /** Said of the phase: the progress of a start, why it failed, how a backend died. */
+  detail?: string;
+  /** When the phase began (epoch ms, the service's clock): start timeouts and start-to-healthy are measured from it. */
+  since: number;
+  /** How many times a dead backend of this app was started again. */
+  restarts: number;
 }
 
 export interface PartnerAppSummary {

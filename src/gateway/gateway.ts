@@ -39,6 +39,7 @@ import type { Store } from '../store/store.js';
 import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
 import { endToEndHeaders, UpstreamProxy, type UpstreamFailure } from './proxy.js';
 import { gatewayPath, type PublicUrls } from '../publicUrls.js';
+import { destinationOf, servesRequests } from './routing.js';
 import { signSession, verifySession, type GatewaySession } from './session.js';
 
 export const SESSION_COOKIE = 'partnerplane_session';
@@ -212,9 +213,10 @@ export class Gateway {
     return { app: await this.availableApp(arn), who: caller, via: 'signed-request' };
   }
 
-  /** The app if it exists and is Available; otherwise a refusal saying what state it is in. */
+  /** The app if it serves requests (routing.ts); otherwise a refusal saying what state it is in. */
   private async availableApp(arn: string): Promise<PartnerApp> {
     const app = await this.options.store.getApp(arn);
+    if (app && servesRequests(app)) return app;
     switch (app?.status) {
       case 'Available':
         return app;
@@ -240,11 +242,12 @@ export class Gateway {
   private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
     const { app, who, via } = admission;
     const identity = appUserIdentity(app, who);
-    const upstream = this.options.config.appUpstreams?.[app.type];
-    if (!upstream) {
+    const destination = destinationOf(app, this.options.config.appUpstreams);
+    if (destination.kind === 'builtin') {
       serveBuiltInApp(req, res, { name: app.name, type: app.type, tier: app.settings.Tier, version: app.version, arn: app.arn, identity, via });
       return;
     }
+    const upstream = destination.base;
     const target = new URL(upstream.href);
     const query = pathAndQuery.indexOf('?');
     // Assigned, never resolved against the upstream, so a path like //elsewhere cannot change its host.

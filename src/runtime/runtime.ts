@@ -1,8 +1,9 @@
 /**
  * The one interface every runtime implements: what starts, watches and removes an app's backend
- * (`builtin`: the gateway's own page; `process`: a child process; `docker`: a container; `swarm`: a
- * service). The reconciler drives a runtime; a runtime never touches the store and the reconciler
- * never knows what a runtime is made of.
+ * (`process`: a child process; `docker`: a container; `swarm`: a service). The reconciler drives a
+ * runtime; a runtime never touches the store and the reconciler never knows what a runtime is made
+ * of. (`--app-runtime builtin` has none: nothing runs, the gateway serves its own page, and the
+ * lifecycle delays stand in for a backend's start.)
  *
  * Rules every runtime keeps:
  * - Everything is keyed by the app's ARN and the backend's generation, and carried by the backend
@@ -78,7 +79,7 @@ export interface BackendInfo {
    * killed (see exitCode, reason).
    */
   state: 'starting' | 'running' | 'exited';
-  /** `host:port` where partnerplane, and so the gateway of every replica, reaches it; `builtin` for the built-in page. */
+  /** `host:port` where partnerplane, and so the gateway of every replica, reaches it. */
   address?: string;
   /** When this run of it started (epoch ms, wall time): its start timeout runs from here. */
   startedAt?: number;
@@ -113,12 +114,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  readonly kind: 'builtin' | 'process' | 'docker' | 'swarm';
-  /**
-   * Whether backends need watching: false for the built-in page, which lives in the gateway and
-   * cannot die on its own (the reconciler then never inspects, and restarts nothing).
-   */
-  readonly supervised: boolean;
+  readonly kind: 'process' | 'docker' | 'swarm';
   /**
    * Makes this generation of the app run: nothing if it runs or is starting, a start if it exited
    * (a restart: the reconciler decides when, with back-off), a create otherwise. Resolves once it is
@@ -161,9 +157,6 @@ export class BackendFailure extends Error {
 }
 
 export const isBackendFailure = (error: unknown): error is BackendFailure => error instanceof BackendFailure;
-
-/** The address the builtin runtime reports: the gateway serves the built-in page itself. */
-export const BUILTIN_ADDRESS = 'builtin';
 
 /** The label (docker, swarm) or pid-file field that keys a backend, as docs/runtimes.md names them. */
 export const BACKEND_LABELS = {

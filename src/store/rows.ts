@@ -18,6 +18,7 @@ export interface AppRow {
   pending_update: string | null;
   due_at: number | null;
   fail_transition: number;
+  backend: string | null;
 }
 
 export interface SummaryRow {
@@ -32,7 +33,7 @@ export interface SummaryRow {
 /** What never changes once an app is created: a save leaves these columns, and the indexes on them, alone. */
 const APP_IDENTITY_COLUMNS = 'arn, account_id, region, name, type, creation_time';
 /** What a save writes. */
-export const APP_STATE_COLUMNS = 'status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition';
+export const APP_STATE_COLUMNS = 'status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition, backend';
 export const APP_COLUMNS = `${APP_IDENTITY_COLUMNS}, ${APP_STATE_COLUMNS}`;
 
 export function appFromRow(row: AppRow): PartnerApp {
@@ -52,17 +53,18 @@ export function appFromRow(row: AppRow): PartnerApp {
     pendingUpdate: row.pending_update === null ? undefined : JSON.parse(row.pending_update),
     dueAt: row.due_at === null ? undefined : Number(row.due_at),
     failTransition: Boolean(row.fail_transition),
+    ...(row.backend !== null && { backend: JSON.parse(row.backend) }),
   };
 }
 
 /** A row read as values in APP_COLUMNS order. */
-type AppRowValues = [string, string, string, string, string, number, string, string, string, string | null, string | null, string | null, number, string | null, number | null, number];
+type AppRowValues = [string, string, string, string, string, number, string, string, string, string | null, string | null, string | null, number, string | null, number | null, number, string | null];
 
 /** The row from values in APP_COLUMNS order, for a store that reads rows as arrays. */
 export function appRowFromValues(values: readonly unknown[]): AppRow {
-  const [arn, account_id, region, name, type, creation_time, status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition] =
+  const [arn, account_id, region, name, type, creation_time, status, settings, version, base_url, error_code, error_reason, last_modified_time, pending_update, due_at, fail_transition, backend] =
     values as AppRowValues;
-  return { arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition };
+  return { arn, account_id, region, name, type, status, settings, version, base_url, error_code, error_reason, creation_time, last_modified_time, pending_update, due_at, fail_transition, backend };
 }
 
 /** The app from values in APP_COLUMNS order. */
@@ -86,6 +88,7 @@ export function appStateToRow(app: PartnerApp): unknown[] {
     app.pendingUpdate ? JSON.stringify(app.pendingUpdate) : null,
     app.dueAt ?? null,
     app.failTransition ? 1 : 0,
+    app.backend ? JSON.stringify(app.backend) : null,
   ];
 }
 

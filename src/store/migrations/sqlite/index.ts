@@ -5,5 +5,6 @@ import { migration as operations } from './002_operations.js';
 import { migration as auditRetention } from './003_audit_retention.js';
 import { migration as resourceRequests } from './004_resource_requests.js';
 import { migration as maintenance } from './005_maintenance.js';
+import { migration as backends } from './006_backends.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance];
+export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance, backends];
