@@ -70,10 +70,10 @@ export type SwarmReach = (typeof SWARM_REACHES)[number];
 export const SWARM_ENDPOINT_MODES = ['dnsrr', 'vip'] as const;
 export type SwarmEndpointMode = (typeof SWARM_ENDPOINT_MODES)[number];
 
-export const APP_RUNTIMES = ['builtin', 'process', 'docker', 'swarm'] as const;
+export const APP_RUNTIMES = ['builtin', 'process'] as const;
 export type AppRuntimeKind = (typeof APP_RUNTIMES)[number];
 /** What each runtime needs the catalog to say of every version. */
-const RUN_NEEDS: Record<AppRuntimeKind, RunNeed> = { builtin: undefined, process: 'command', docker: 'image', swarm: 'image' };
+const RUN_NEEDS: Record<AppRuntimeKind, RunNeed> = { builtin: undefined, process: 'command' };
 /** Without a runtime, an app's transitions take these delays by default; with one, only what they take. */
 const DELAY_KEYS = ['createDelayMs', 'updateDelayMs', 'deleteDelayMs'] as const;
 
@@ -218,7 +218,7 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
   setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see docs/auth.md). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'localKeyAnywhere', flag: '--local-key-anywhere', env: 'PARTNERPLANE_LOCAL_KEY_ANYWHERE', defaultText: 'false', parse: boolean, description: 'For local development in a container only: accept the local pair `test`/`test` on any address, not only loopback, and log a warning saying so. Never on a network others reach.' }),
-  setting({ key: 'appRuntime', flag: '--app-runtime', env: 'PARTNERPLANE_APP_RUNTIME', defaultText: 'builtin', parse: appRuntime, description: 'What runs each app\'s backend: `builtin` (the gateway\'s own page, nothing to run), `process` (a child process per app), `docker` (a container per app), `swarm` (a Swarm service per app). See docs/runtimes.md.' }),
+  setting({ key: 'appRuntime', flag: '--app-runtime', env: 'PARTNERPLANE_APP_RUNTIME', defaultText: 'builtin', parse: appRuntime, description: 'What runs each app\'s backend: `builtin` (the gateway\'s own page, nothing to run) or `process` (a child process per app). See docs/runtimes.md.' }),
   setting({ key: 'appCatalog', flag: '--app-catalog', env: 'PARTNERPLANE_APP_CATALOG', parse: text, description: 'JSON file of the app types offered: their versions, how to run each, and their tiers (docs/runtimes.md). Without it, the built-in catalog: every type, on the built-in page.' }),
   setting({ key: 'createDelayMs', flag: '--create-delay-ms', env: 'PARTNERPLANE_CREATE_DELAY_MS', defaultText: '5000', parse: integer(0), description: 'Time an app spends in `Creating` (with `--app-runtime builtin`; other runtimes: the least time, default 0, the rest being the backend\'s start).' }),
   setting({ key: 'updateDelayMs', flag: '--update-delay-ms', env: 'PARTNERPLANE_UPDATE_DELAY_MS', defaultText: '4000', parse: integer(0), description: 'Time an app spends in `Updating` (with `--app-runtime builtin`; other runtimes: the least time, default 0).' }),

@@ -10,7 +10,9 @@
  *   /admin             the admin API, when an admin token is set
  * Nothing happens at import; createServer() opens the store, listen() starts serving.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createAdminApi } from './admin/api.js';
 import { CLOUDFORMATION_ACTIONS, INFRASTRUCTURE_AS_CODE_OPERATIONS, infrastructureAsCodeMounts } from './api/cloudFormation.js';
@@ -25,7 +27,6 @@ import { transitionDelayMs, type LifecycleSettings } from './domain/lifecycle.js
 import { catalogFingerprint } from './domain/maintenance.js';
 import { APP_TYPES, parseAppArn } from './domain/partnerApp.js';
 import { newGatewaySecret } from './domain/presignedUrl.js';
-import { versionCatalog } from './domain/versions.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { createLogger, type Logger } from './logger.js';
 import { AnonymousRefusals } from './observability/anonymousRefusals.js';
@@ -39,6 +40,8 @@ import { createDrainableServer } from './protocol/drain.js';
 import { mountTable, type ErrorReporting, type Mount } from './protocol/mounts.js';
 import { isEveryInterface, PublicUrls } from './publicUrls.js';
 import { Reconciler } from './reconciler/reconciler.js';
+import { Supervisor } from './reconciler/supervisor.js';
+import { createRuntime } from './runtime/index.js';
 import { bindPort } from './server/bind.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -148,7 +151,7 @@ function lifecycleSettings(config: Config, urls: PublicUrls): LifecycleSettings 
   return {
     deletedRetentionMs: config.deletedRetentionMs,
     gatewayBaseUrl: (app) => urls.appBaseUrl(parseAppArn(app.arn)!.appId),
-    versions: (type) => versionCatalog[type].versions,
+    versions: (type) => config.catalog.types[type]?.versions ?? [],
     upgradeDelayMs: (type) => transitionDelayMs(config, type, 'updateDelayMs'),
   };
 }
@@ -158,6 +161,31 @@ async function replanMaintenance({ store, clock, logger }: Foundation, lifecycle
   const catalog = catalogFingerprint(Object.fromEntries(APP_TYPES.map((type) => [type, lifecycle.versions(type)])));
   const apps = await store.replanMaintenance(catalog, clock.now());
   if (apps > 0) logger.info({ apps }, 'the version catalog changed: maintenance is planned again');
+}
+
+/**
+ * The supervisor of apps' backends, when a runtime runs them. Its claims name this replica by its
+ * host and data directory, which stay the same across its restarts (so it takes its apps back at
+ * once); the runtime labels what it runs with the installation, one id per database.
+ */
+async function createSupervisor(base: Foundation, lifecycle: LifecycleSettings, metrics: Metrics): Promise<Supervisor | undefined> {
+  const { config, logger, clock, store } = base;
+  const installation = await store.sharedSecret('installation', () => randomUUID());
+  const runtime = createRuntime(config.appRuntime, { installation, dataDir: config.dataDir, logger });
+  if (!runtime) return undefined;
+  const owner = `${os.hostname()}/${createHash('sha256').update(config.dataDir).digest('base64url').slice(0, 12)}`;
+  return new Supervisor({
+    store,
+    runtime,
+    catalog: config.catalog,
+    lifecycle,
+    delays: config,
+    clock,
+    logger,
+    owner,
+    pollIntervalMs: config.reconcileIntervalMs,
+    observer: { healthy: (seconds) => metrics.backendHealthy(seconds), restarted: () => metrics.backendRestarted() },
+  });
 }
 
 async function assemble(base: Foundation): Promise<Assembled> {
@@ -170,6 +198,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const retention = config.auditRetentionDays === undefined ? undefined : new AuditRetention(store, config.auditRetentionDays, metrics, logger);
   const lifecycle = lifecycleSettings(config, urls);
   await replanMaintenance(base, lifecycle);
+  const supervisor = await createSupervisor(base, lifecycle, metrics);
   const reconciler = new Reconciler({
     store,
     lifecycle,
@@ -177,6 +206,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
     clock,
     logger,
     observeLag: (lateByMs) => metrics.transitionApplied(lateByMs),
+    supervisor,
   });
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const invoker = { ...base, gatewaySecret, observer, scheduleTransition: (dueAt: number) => reconciler.wake(dueAt) };

@@ -53,18 +53,57 @@ export interface MaintenanceUpgrade {
 /** What the reconciler decided for an app whose time has come. */
 export type Advance = { kind: 'save'; app: PartnerApp; upgrade?: MaintenanceUpgrade } | { kind: 'forget' };
 
-export function advance(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
+const INJECTED_FAILURE = {
+  Creating: { code: 'ProvisioningFailed', reason: 'The partner app could not be provisioned (injected failure).' },
+  Updating: { code: 'UpdateFailed', reason: 'The update could not be applied; the app keeps its previous configuration (injected failure).' },
+} as const;
+
+/** The app once its transition (Creating, Updating or Deleting) has ended well; an Available one is then due for its maintenance. */
+export function succeeded(app: PartnerApp, now: number, lifecycle: LifecycleSettings): PartnerApp {
   const finished = { ...app, lastModifiedTime: now, dueAt: undefined, failTransition: false, pendingUpdate: undefined };
   switch (app.status) {
     case 'Creating':
-      if (app.failTransition) {
-        return { kind: 'save', app: { ...finished, status: 'Failed', error: { code: 'ProvisioningFailed', reason: 'The partner app could not be provisioned (injected failure).' } } };
-      }
       return settled({ ...finished, status: 'Available', settings: withIdcApplication(app.settings, app), baseUrl: lifecycle.gatewayBaseUrl(app), error: undefined }, now, lifecycle);
     case 'Updating':
-      return updated(app, finished, now, lifecycle);
+      return settled(
+        {
+          ...finished,
+          status: 'Available',
+          settings: withIdcApplication({ ...app.settings, ...app.pendingUpdate?.settings }, app),
+          version: app.pendingUpdate?.appVersion ?? app.version,
+          baseUrl: app.baseUrl ?? lifecycle.gatewayBaseUrl(app),
+          error: undefined,
+        },
+        now,
+        lifecycle,
+      );
     case 'Deleting':
-      return { kind: 'save', app: { ...finished, status: 'Deleted', dueAt: now + lifecycle.deletedRetentionMs } };
+      return { ...finished, status: 'Deleted', dueAt: now + lifecycle.deletedRetentionMs };
+    default:
+      return app;
+  }
+}
+
+/** The app once its Creating or Updating has failed: Failed, or UpdateFailed keeping what it had. */
+export function failed(app: PartnerApp, now: number, error: { code: string; reason: string }): PartnerApp {
+  const finished = { ...app, lastModifiedTime: now, dueAt: undefined, failTransition: false, pendingUpdate: undefined, error };
+  return { ...finished, status: app.status === 'Creating' ? 'Failed' : 'UpdateFailed' };
+}
+
+/** The failure armed for this transition, if one is (failure injection). */
+export const injectedFailure = (app: PartnerApp) =>
+  app.failTransition && (app.status === 'Creating' || app.status === 'Updating') ? INJECTED_FAILURE[app.status] : undefined;
+
+/** The timer's decision (the builtin runtime, where nothing runs): the transition ends when it is due. */
+export function advance(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
+  switch (app.status) {
+    case 'Creating':
+    case 'Updating': {
+      const failure = injectedFailure(app);
+      return { kind: 'save', app: failure ? failed(app, now, failure) : succeeded(app, now, lifecycle) };
+    }
+    case 'Deleting':
+      return { kind: 'save', app: succeeded(app, now, lifecycle) };
     case 'Deleted':
       return { kind: 'forget' };
     default:
@@ -72,27 +111,9 @@ export function advance(app: PartnerApp, now: number, lifecycle: LifecycleSettin
   }
 }
 
-function updated(app: PartnerApp, finished: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
-  if (app.failTransition) {
-    return { kind: 'save', app: { ...finished, status: 'UpdateFailed', error: { code: 'UpdateFailed', reason: 'The update could not be applied; the app keeps its previous configuration (injected failure).' } } };
-  }
-  return settled(
-    {
-      ...finished,
-      status: 'Available',
-      settings: withIdcApplication({ ...app.settings, ...app.pendingUpdate?.settings }, app),
-      version: app.pendingUpdate?.appVersion ?? app.version,
-      baseUrl: app.baseUrl ?? lifecycle.gatewayBaseUrl(app),
-      error: undefined,
-    },
-    now,
-    lifecycle,
-  );
-}
-
 /** An app that has just become Available is next due when maintenance has something to do for it. */
-function settled(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
-  return { kind: 'save', app: { ...app, dueAt: nextMaintenanceAt(app, lifecycle.versions(app.type), now) } };
+function settled(app: PartnerApp, now: number, lifecycle: LifecycleSettings): PartnerApp {
+  return { ...app, dueAt: nextMaintenanceAt(app, lifecycle.versions(app.type), now) };
 }
 
 /**
@@ -100,7 +121,7 @@ function settled(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Ad
  * open (through Updating, as UpdatePartnerApp with AppVersion would), else plans its next look. Only
  * an Available app is maintained; any other clears a stray due time rather than loop on it.
  */
-function maintain(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
+export function maintain(app: PartnerApp, now: number, lifecycle: LifecycleSettings): Advance {
   if (app.status !== 'Available') return { kind: 'save', app: { ...app, dueAt: undefined } };
   const versions = lifecycle.versions(app.type);
   const upgrade = upgradeToStart(app, versions, now);

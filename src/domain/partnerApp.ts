@@ -91,6 +91,12 @@ export interface ObservedBackend {
   since: number;
   /** How many times a dead backend of this app was started again. */
   restarts: number;
+  /** Starts again that failed in a row (each doubles the back-off); 0 once it is healthy. */
+  retries?: number;
+  /** While `restarting`: when the next start may be made (epoch ms, the service's clock). */
+  retryAt?: number;
+  /** The lastModifiedTime of the Creating or Updating that `generation` was started for. */
+  transition?: number;
 }
 
 export interface PartnerAppSummary {

@@ -23,8 +23,7 @@ export function servesRequests(app: PartnerApp): boolean {
 export function destinationOf(app: PartnerApp, upstreams: Partial<Record<string, URL>> | undefined): Destination {
   const { backend } = app;
   if (backend) {
-    const restarting = backend.phase === 'restarting' && backend.generation === backend.serving?.generation;
-    if (!backend.serving || restarting) {
+    if (!backend.serving || backend.phase === 'restarting') {
       const why = backend.detail ? ` (${backend.detail})` : '';
       throw gatewayAppUnavailable('App is restarting', `The backend of partner app ${app.name} is being started again${why}. Try again in a moment.`);
     }

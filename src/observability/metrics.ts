@@ -52,6 +52,23 @@ function family(name: string, help: string, type: 'counter' | 'histogram', sampl
   return { name, help, type, aggregator: 'sum', get: read } as unknown as Metric;
 }
 
+/** What runtimes' backends do (the reconciler tells). */
+function backendMetrics(registry: Registry) {
+  return {
+    startSeconds: new Histogram({
+      name: 'partnerplane_backend_start_seconds',
+      help: "Time from an app's CreatePartnerApp or UpdatePartnerApp to its new backend passing its health check (with a runtime).",
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers: [registry],
+    }),
+    restarts: new Counter({
+      name: 'partnerplane_backend_restarts_total',
+      help: 'Backends of Available apps that died and were started again.',
+      registers: [registry],
+    }),
+  };
+}
+
 export class Metrics {
   readonly registry = new Registry();
   /** Every operation's stats, exported as zeros from the start so rates over the first requests are right. */
@@ -63,6 +80,7 @@ export class Metrics {
   private readonly clientAborts: Counter;
   private readonly anonymousRefusals: Counter<'reason'>;
   private readonly auditRecordsPurged: Counter;
+  private readonly backends = backendMetrics(this.registry);
 
   constructor(store: Store, operationNames: readonly string[], logger: Logger) {
     const registers = [this.registry];
@@ -164,6 +182,15 @@ export class Metrics {
 
   auditPurged(records: number): void {
     this.auditRecordsPurged.inc(records);
+  }
+
+  /** An app's backend passed its health check, `seconds` after its Create or Update started it. */
+  backendHealthy(seconds: number): void {
+    this.backends.startSeconds.observe(seconds);
+  }
+
+  backendRestarted(): void {
+    this.backends.restarts.inc();
   }
 
   /** The exposition text, and its content type. */

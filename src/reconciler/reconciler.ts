@@ -1,27 +1,20 @@
 /**
- * The reconciler: finishes the transitions requests started, from the store, by the lifecycle's
- * decisions (domain/lifecycle.ts). It is the only writer of transitions after a request, and never
- * runs in a request's path. Time, for due times and for its own timer, comes from the Clock.
+ * The reconciler: finishes the transitions requests started, from the store. It is the only writer
+ * of transitions after a request, and never runs in a request's path. Time, for due times and for
+ * its own timer, comes from the Clock. With the builtin runtime (nothing runs) a transition ends when
+ * it is due, by the lifecycle's decisions (domain/lifecycle.ts); with a runtime, the supervisor
+ * (supervisor.ts) ends it by what it observes of the app's backend.
  */
-import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
-import { advance, type Advance, type LifecycleSettings, type MaintenanceUpgrade } from '../domain/lifecycle.js';
-import type { PartnerApp } from '../domain/partnerApp.js';
+import { advance, type LifecycleSettings, type MaintenanceUpgrade } from '../domain/lifecycle.js';
 import type { Logger } from '../logger.js';
-import type { DueOutcome, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { audited } from './audited.js';
+import type { Supervisor } from './supervisor.js';
 
 const BATCH = 100;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 1000;
-/** Who the audit log names for the upgrades maintenance starts, as it names `admin` for the admin API. */
-const MAINTENANCE_PRINCIPAL = 'maintenance';
-
-/** An upgrade maintenance starts is audited as an UpdatePartnerApp is (the audit log keeps wall time). */
-function audited(next: Advance, app: PartnerApp): DueOutcome {
-  if (next.kind !== 'save' || !next.upgrade) return next;
-  const audit = { time: Date.now(), accountId: app.accountId, principal: MAINTENANCE_PRINCIPAL, operation: next.upgrade.reason, target: app.arn, requestId: randomUUID(), outcome: 'success' };
-  return { ...next, audit };
-}
 
 export interface ReconcilerOptions {
   store: Store;
@@ -32,6 +25,8 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** Told how late (ms after its due time) each transition is applied, for the metrics. */
   observeLag?: (lateByMs: number) => void;
+  /** Given when a runtime runs apps' backends: it takes the due apps instead of the lifecycle's timers. */
+  supervisor?: Supervisor;
 }
 
 /**
@@ -52,6 +47,7 @@ export class Reconciler {
     this.store = options.store;
     this.clock = options.clock;
     this.logger = options.logger;
+    options.supervisor?.wakeWith((at) => this.wake(at));
   }
 
   start(): void {
@@ -68,6 +64,7 @@ export class Reconciler {
     this.timer?.cancel();
     this.timer = undefined;
     await this.running;
+    await this.options.supervisor?.close();
   }
 
   private schedule(at: number): void {
@@ -103,6 +100,16 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
+    if (this.options.supervisor) await this.options.supervisor.pass();
+    else await this.runTimers();
+    const now = this.clock.now();
+    if (now - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await this.store.purgeExpired(now, now - IDEMPOTENCY_TTL_MS);
+    }
+  }
+
+  private async runTimers(): Promise<void> {
     let done: number;
     do {
       const now = this.clock.now();
@@ -119,10 +126,5 @@ export class Reconciler {
       for (const lateByMs of lateByArn.values()) this.options.observeLag?.(lateByMs);
       for (const [arn, upgrade] of upgrades) this.logger.info({ arn, ...upgrade }, 'maintenance started an upgrade');
     } while (done === BATCH && !this.stopped);
-    const now = this.clock.now();
-    if (now - this.lastPurge >= PURGE_EVERY_MS) {
-      this.lastPurge = now;
-      await this.store.purgeExpired(now, now - IDEMPOTENCY_TTL_MS);
-    }
   }
 }

@@ -49,7 +49,7 @@ export interface BackendSpec {
   /** What to run: exactly one of `image` (docker, swarm) and `command` (process; argv, no shell). */
   image?: string;
   command?: readonly string[];
-  /** The port the backend listens on: a container's port; a process is given its own in PORT instead. */
+  /** The port an image's server listens on in its container; 0 for a command (a process is given a port of its own in PORT). */
   port: number;
   /** Path the reconciler's health check GETs; any 2xx or 3xx answer is healthy. */
   healthPath: string;

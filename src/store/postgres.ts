@@ -327,20 +327,48 @@ export class PostgresStore implements Store {
       const audits: (AuditRecord | undefined)[] = [];
       for (const app of rows.map(appFromRow)) {
         const next = advance(app);
-        if (next.kind === 'forget') {
-          await run(db, 'forgetApp', [app.arn]);
-          await run(db, 'deleteAllTags', [app.arn]);
-          continue;
-        }
-        if (next.app.status === 'Deleted' && app.status !== 'Deleted') released.set(app.accountId, (released.get(app.accountId) ?? 0) + 1);
-        await this.save(db, next.app);
-        audits.push(next.audit);
+        if (next.kind === 'save') audits.push(next.audit);
+        if (await this.apply(db, app, next)) released.set(app.accountId, (released.get(app.accountId) ?? 0) + 1);
       }
       await this.appendAuditRecords(db, audits);
       // Quota rows in one order in every replica, so two reconcilers never wait on each other.
       for (const accountId of [...released.keys()].sort()) await run(db, 'releaseQuota', [accountId, released.get(accountId)]);
       return rows.length;
     });
+  }
+
+  /** Saves or forgets what the reconciler decided for an app; true when it was just deleted (its quota is to be given back). */
+  private async apply(db: pg.PoolClient, app: PartnerApp, next: DueOutcome): Promise<boolean> {
+    if (next.kind === 'forget') {
+      await run(db, 'forgetApp', [app.arn]);
+      await run(db, 'deleteAllTags', [app.arn]);
+      return false;
+    }
+    await this.save(db, next.app);
+    return next.app.status === 'Deleted' && app.status !== 'Deleted';
+  }
+
+  async claimBackends(owner: string, now: number, leaseUntil: number, nextLookAt: number, limit: number): Promise<PartnerApp[]> {
+    const { rows } = await run<AppRow>(this.pool, 'claimBackends', [owner, leaseUntil, now, limit, nextLookAt]);
+    return rows.map(appFromRow);
+  }
+
+  settleBackend(arn: string, owner: string, leaseUntil: number, decide: (app: PartnerApp) => DueOutcome): Promise<PartnerApp | undefined> {
+    return this.transaction(async (db) => {
+      const { rows } = await run<AppRow>(db, 'lockClaimedApp', [arn, owner]);
+      if (!rows[0]) return undefined;
+      const app = appFromRow(rows[0]);
+      const next = decide(app);
+      if (await this.apply(db, app, next)) await run(db, 'releaseQuota', [app.accountId, 1]);
+      if (next.kind === 'save') await this.appendAuditRecords(db, [next.audit]);
+      if (next.kind === 'forget') return undefined;
+      await run(db, 'renewBackendClaim', [leaseUntil, arn]);
+      return next.app;
+    });
+  }
+
+  async releaseBackends(owner: string): Promise<void> {
+    await run(this.pool, 'releaseBackends', [owner]);
   }
 
   async nextDueAt(): Promise<number | undefined> {

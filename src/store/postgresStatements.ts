@@ -44,6 +44,13 @@ export const POSTGRES_STATEMENTS = {
   plannedCatalog: 'SELECT catalog FROM maintenance_plan WHERE id = 1 FOR UPDATE',
   planCatalog: 'UPDATE maintenance_plan SET catalog = $1 WHERE id = 1',
   dueForMaintenance: "UPDATE apps SET due_at = $1 WHERE status = 'Available' AND (due_at IS NULL OR due_at > $2)",
+  claimBackends: `UPDATE apps SET backend_owner = $1, backend_lease_until = $2, due_at = $5
+                  WHERE arn IN (SELECT arn FROM apps WHERE due_at <= $3 AND (backend_owner IS NULL OR backend_owner = $1 OR backend_lease_until < $3)
+                                ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+                  RETURNING ${APP_COLUMNS}`,
+  lockClaimedApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 AND backend_owner = $2 FOR UPDATE`,
+  renewBackendClaim: 'UPDATE apps SET backend_lease_until = $1 WHERE arn = $2',
+  releaseBackends: 'UPDATE apps SET backend_owner = NULL, backend_lease_until = NULL WHERE backend_owner = $1',
   // The cut-offs typed: an untyped CASE would make them text.
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN $1::bigint ELSE $2::bigint END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',

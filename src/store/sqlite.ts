@@ -354,16 +354,7 @@ export class SqliteStore implements Store {
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => DueOutcome): Promise<number> {
     return this.writes.run((): number => {
       const due = (this.statements.claimDue.all(now, limit) as unknown[][]).map(appFromValues);
-      for (const app of due) {
-        const next = advance(app);
-        if (next.kind === 'forget') {
-          this.forget(app.arn);
-          continue;
-        }
-        if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(1, app.accountId);
-        this.save(next.app);
-        this.appendAuditRecord(next.audit);
-      }
+      for (const app of due) this.apply(app, advance(app));
       return due.length;
     });
   }
@@ -375,6 +366,39 @@ export class SqliteStore implements Store {
       this.appCache?.clear();
       return this.statements.dueForMaintenance.run(now, now).changes;
     });
+  }
+
+  /** What the reconciler decided for an app: saved, or forgotten; a deletion gives its quota back. */
+  private apply(app: PartnerApp, next: DueOutcome): void {
+    if (next.kind === 'forget') return this.forget(app.arn);
+    if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(1, app.accountId);
+    this.save(next.app);
+    this.appendAuditRecord(next.audit);
+  }
+
+  claimBackends(owner: string, now: number, leaseUntil: number, nextLookAt: number, limit: number): Promise<PartnerApp[]> {
+    return this.writes.run((): PartnerApp[] => {
+      const claimed = (this.statements.claimBackends.all({ owner, leaseUntil, nextLookAt, now, limit }) as unknown[][]).map(appFromValues);
+      for (const app of claimed) this.appCache?.forget(app.arn);
+      return claimed;
+    });
+  }
+
+  settleBackend(arn: string, owner: string, leaseUntil: number, decide: (app: PartnerApp) => DueOutcome): Promise<PartnerApp | undefined> {
+    return this.writes.run((): PartnerApp | undefined => {
+      const values = this.statements.lockClaimedApp.get(arn, owner) as unknown[] | undefined;
+      if (!values) return undefined;
+      const app = appFromValues(values);
+      const next = decide(app);
+      this.apply(app, next);
+      if (next.kind === 'forget') return undefined;
+      this.statements.renewBackendClaim.run(leaseUntil, arn);
+      return next.app;
+    });
+  }
+
+  async releaseBackends(owner: string): Promise<void> {
+    await this.writes.run(() => this.statements.releaseBackends.run(owner));
   }
 
   async nextDueAt(): Promise<number | undefined> {

@@ -45,6 +45,14 @@ export const SQLITE_STATEMENTS = {
   plannedCatalog: 'SELECT catalog FROM maintenance_plan WHERE id = 1',
   planCatalog: 'UPDATE maintenance_plan SET catalog = ? WHERE id = 1',
   dueForMaintenance: "UPDATE apps SET due_at = ? WHERE status = 'Available' AND (due_at IS NULL OR due_at > ?)",
+  // Named values (owner, leaseUntil, nextLookAt, now, limit): some are used more than once.
+  claimBackends: `UPDATE apps SET backend_owner = @owner, backend_lease_until = @leaseUntil, due_at = @nextLookAt
+                  WHERE arn IN (SELECT arn FROM apps WHERE due_at <= @now AND (backend_owner IS NULL OR backend_owner = @owner OR backend_lease_until < @now)
+                                ORDER BY due_at LIMIT CAST(@limit AS INTEGER))
+                  RETURNING ${APP_COLUMNS}`,
+  lockClaimedApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = ? AND backend_owner = ?`,
+  renewBackendClaim: 'UPDATE apps SET backend_lease_until = ? WHERE arn = ?',
+  releaseBackends: 'UPDATE apps SET backend_owner = NULL, backend_lease_until = NULL WHERE backend_owner = ?',
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN ? ELSE ? END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < ?',
   purgeRequests: 'DELETE FROM resource_requests WHERE event_time < ?',
@@ -99,7 +107,7 @@ export const SQLITE_ONLY_STATEMENTS = {
 } as const;
 
 /** Statements whose rows are read as arrays (built into objects in JS, cheaper than better-sqlite3's row objects). */
-export const ROWS_AS_ARRAYS: readonly StatementName[] = ['getApp', 'lockApp', 'listFirst', 'listBefore', 'claimDue'];
+export const ROWS_AS_ARRAYS: readonly StatementName[] = ['getApp', 'lockApp', 'listFirst', 'listBefore', 'claimDue', 'claimBackends', 'lockClaimedApp'];
 
 /** Statements whose rows are one value each. */
 export const SINGLE_VALUES: readonly StatementName[] = [

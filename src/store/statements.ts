@@ -40,6 +40,12 @@ export const STATEMENT_NAMES = [
   'planCatalog',
   /** Every Available app due now (first value), unless due sooner (second), to plan its maintenance again. */
   'dueForMaintenance',
+  /** Due apps no other replica's claim holds, claimed: values owner, lease end, now, limit. */
+  'claimBackends',
+  /** The app, if `owner` holds its backend claim, locked for the transaction. */
+  'lockClaimedApp',
+  'renewBackendClaim',
+  'releaseBackends',
   /** Client tokens past their time: Cloud Control's (first value) and the SageMaker API's (second). */
   'purgeIdempotency',
   'purgeUsedTokens',

@@ -161,6 +161,24 @@ export interface Store {
   runDueTransitions(now: number, limit: number, advance: (app: PartnerApp) => DueOutcome): Promise<number>;
   /** The earliest dueAt of any app, to know when the reconciler is next needed. */
   nextDueAt(): Promise<number | undefined>;
+
+  /**
+   * Claims up to `limit` apps whose dueAt has passed and whose backend no other replica holds (its
+   * claim lapsed, or it never had one) for `owner` until `leaseUntil`, and moves their dueAt to
+   * `nextLookAt`: the owner looks again then (renewing its claim), unless it settles a time itself.
+   * Returns them as they are now.
+   */
+  claimBackends(owner: string, now: number, leaseUntil: number, nextLookAt: number, limit: number): Promise<PartnerApp[]>;
+  /**
+   * For the replica holding an app's backend claim: in one transaction, reads the app as it is
+   * now, saves or forgets what `decide` makes of it (releasing quota, storing its audit record, as
+   * runDueTransitions does), and
+   * renews the claim until `leaseUntil`. Undefined, with nothing changed, when the app is gone or
+   * another replica holds it. `decide` may run more than once (a transaction run again): it only computes.
+   */
+  settleBackend(arn: string, owner: string, leaseUntil: number, decide: (app: PartnerApp) => DueOutcome): Promise<PartnerApp | undefined>;
+  /** Gives up every backend claim `owner` holds (a replica stopping in good order), so others may take them at once. */
+  releaseBackends(owner: string): Promise<void>;
   /**
    * Unless the apps' maintenance was last planned with the catalog of this fingerprint: makes every
    * Available app due at `now` (those due sooner stay so), for the reconciler to plan its maintenance
