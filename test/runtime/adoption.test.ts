@@ -1,0 +1,84 @@
+/**
+ * partnerplane killed (SIGKILL) while its process runtime runs backends, and started again on the
+ * same data: it adopts the backends that kept running (no second copy is started), finishes a
+ * create that was under way, and removes what belongs to no live app.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { CreatePartnerAppCommand, DeletePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import { freshDataLocation, startServerProcess, type DataLocation, type ServerProcess } from '../helpers/serverProcess.js';
+import { tempDir } from '../helpers/server.js';
+import { createInput } from '../operations/support.js';
+import { BACKEND, gatewaySession, isAlive, settled, writeCatalog } from './support.js';
+
+let scratch: string;
+let data: DataLocation;
+let flags: string[];
+const servers: ServerProcess[] = [];
+
+before(async () => {
+  scratch = tempDir('partnerplane-adoption-');
+  data = await freshDataLocation();
+  flags = [...data.flags, '--data-dir', path.join(scratch, 'data'), '--app-runtime', 'process', '--app-catalog', writeCatalog(scratch), '--reconcile-interval-ms', '25'];
+});
+after(async () => {
+  for (const server of servers) await server.kill();
+  await data.remove();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+async function start(): Promise<ServerProcess> {
+  const server = await startServerProcess(flags);
+  servers.push(server);
+  return server;
+}
+
+/** The test backends running now, by the app each serves (from their environment in /proc). */
+function runningBackends(): Map<string, number[]> {
+  const byApp = new Map<string, number[]>();
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline: string;
+    let environ: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0').includes(BACKEND) || !isAlive(Number(entry))) continue;
+    const arn = environ.split('\0').find((line) => line.startsWith('PARTNERPLANE_APP_ARN='))?.slice('PARTNERPLANE_APP_ARN='.length);
+    if (arn) byApp.set(arn, [...(byApp.get(arn) ?? []), Number(entry)]);
+  }
+  return byApp;
+}
+
+test('a partnerplane killed and started again adopts its backends without starting duplicates', async () => {
+  const first = await start();
+  const client = first.client();
+  const { Arn: running } = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'comet', Tier: 'small' })));
+  await settled(client, running!, 'Available');
+  const { pid } = await (await gatewaySession(client, running!)).view();
+  const { Arn: starting } = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'comet', Tier: 'small' })));
+  await first.kill();
+  assert.ok(isAlive(pid), 'the backend outlives the partnerplane that started it');
+
+  const second = await start();
+  const again = second.client();
+  await settled(again, running!, 'Available');
+  await settled(again, starting!, 'Available');
+  const view = await (await gatewaySession(again, running!)).view();
+  assert.equal(view.pid, pid, 'the running backend was adopted');
+  assert.equal(view.starts, 1, 'and not started again');
+  const backends = runningBackends();
+  assert.deepEqual(backends.get(running!), [pid]);
+  assert.equal(backends.get(starting!)?.length, 1, 'the create under way was finished with one backend');
+
+  await again.send(new DeletePartnerAppCommand({ Arn: running }));
+  await again.send(new DeletePartnerAppCommand({ Arn: starting }));
+  await settled(again, running!, 'Deleted');
+  await settled(again, starting!, 'Deleted');
+  assert.equal(isAlive(pid), false);
+  assert.equal(runningBackends().get(starting!), undefined);
+});
