@@ -220,6 +220,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
     maxBodyBytes: config.maxBodyBytes,
     logger,
     localKey: config.credentialsFile === undefined,
+    backendOf: async (arn) => (await store.getApp(arn))?.backend,
   });
   const protocol = awsJsonProtocol('SageMaker', OPERATION_NAMES);
   const front = { credentials, maxBodyBytes: config.maxBodyBytes, observer, refusals, reporting };

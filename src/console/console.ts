@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessKey } from '../auth/credentials.js';
-import type { PartnerAppStatus } from '../domain/partnerApp.js';
+import type { ObservedBackend, PartnerAppStatus } from '../domain/partnerApp.js';
 import type { Invoke } from '../api/invoke.js';
 import { partitionOf } from '../domain/rules/regions.js';
 import type { Logger } from '../logger.js';
@@ -20,7 +20,7 @@ import type { Mount } from '../protocol/mounts.js';
 import { writeResult } from '../protocol/serialize.js';
 import type { PublicUrls } from '../publicUrls.js';
 import type { SafeHtml } from './html.js';
-import { appRows, appsPage, signInPage, type AppRow } from './pages.js';
+import { appRows, appsPage, backendProgress, signInPage, type AppRow } from './pages.js';
 import { constantTimeEqual } from '../sealed.js';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie, SessionSigner, type ConsoleSession } from './session.js';
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, SignInThrottle } from './signInThrottle.js';
@@ -40,6 +40,8 @@ export interface ConsoleDependencies {
   logger: Logger;
   /** Only the documented local pair `test`/`test` is accepted (no credentials file). */
   localKey: boolean;
+  /** What the reconciler observed of an app's backend (none with the builtin runtime): where a start is, why it restarts. */
+  backendOf?(arn: string): Promise<ObservedBackend | undefined>;
 }
 
 const CONSOLE_PATH = '/console';
@@ -271,9 +273,14 @@ class WebConsole {
       if (!nextToken) break;
     }
     const described = await Promise.all(
-      summaries.map(({ Arn }) => this.deps.invoke('DescribePartnerApp', { Arn }, caller, requestId).then((app) => toRow(app as DescribedApp), unlessForgotten)),
+      summaries.map(({ Arn }) => this.deps.invoke('DescribePartnerApp', { Arn }, caller, requestId).then((app) => this.withProgress(toRow(app as DescribedApp)), unlessForgotten)),
     );
     return described.filter((row): row is AppRow => row !== undefined);
+  }
+
+  private async withProgress(row: AppRow): Promise<AppRow> {
+    const progress = backendProgress(row.status, await this.deps.backendOf?.(row.arn));
+    return progress === undefined ? row : { ...row, progress };
   }
 }
 

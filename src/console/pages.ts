@@ -1,5 +1,5 @@
 /** The console's HTML: the sign-in page, the apps page and the table rows the page polls for. */
-import { APP_TYPES, TRANSITIONAL_STATUSES, type PartnerAppStatus } from '../domain/partnerApp.js';
+import { APP_TYPES, TRANSITIONAL_STATUSES, type ObservedBackend, type PartnerAppStatus } from '../domain/partnerApp.js';
 import { html, type SafeHtml } from './html.js';
 
 /** Commercial regions offered by the selector; any other region can still be opened by URL. */
@@ -20,6 +20,16 @@ export interface AppRow {
   creationTime: number;
   maintenanceWindowStart?: string;
   error?: string;
+  /** Where its backend is, while that is worth saying: a start under way, a restart. */
+  progress?: string;
+}
+
+/** Where an app's backend is, in words, while it is not simply running (or stopped, or failed: the error says why). */
+export function backendProgress(status: PartnerAppStatus, backend: ObservedBackend | undefined): string | undefined {
+  if (!backend) return undefined;
+  const said = backend.detail ? `${backend.phase}: ${backend.detail}` : backend.phase;
+  if (isTransitional(status)) return said;
+  return backend.phase === 'restarting' ? said : undefined;
 }
 
 export interface Identity {
@@ -81,7 +91,7 @@ function appRow(app: AppRow): SafeHtml {
 <td data-label="Name" class="name">${app.name}</td>
 <td data-label="Type">${app.type}</td>
 <td data-label="Tier">${app.tier}</td>
-<td data-label="Status"><span class="status status-${app.status.toLowerCase()}">${app.status}</span>${app.error ? html`<small class="reason">${app.error}</small>` : ''}</td>
+<td data-label="Status"><span class="status status-${app.status.toLowerCase()}">${app.status}</span>${app.progress ? html`<small class="progress">${app.progress}</small>` : ''}${app.error ? html`<small class="reason">${app.error}</small>` : ''}</td>
 <td data-label="Version">${app.version}</td>
 <td data-label="Created"><time datetime="${new Date(app.creationTime).toISOString()}">${formatTime(app.creationTime)}</time></td>
 <td class="actions">${actions}</td>

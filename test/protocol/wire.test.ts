@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { rawRequest, startTestServer, type RawResponse, type TestServer } from '../helpers/server.js';
 import type { PartnerApp } from '../../src/domain/partnerApp.js';
 import { storedApp } from '../helpers/apps.js';
-import { createInput, missingArn, rejectsWith, ROLE_ARN } from '../operations/support.js';
+import { createInput, missingArn, rejectsWith } from '../operations/support.js';
 
 const MAX_BODY_BYTES = 4096;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

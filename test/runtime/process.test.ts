@@ -139,6 +139,32 @@ describe('the process runtime', () => {
   });
 });
 
+describe('the console', () => {
+  test('shows where a starting app is, and why it failed', async () => {
+    const client = accountClient(server);
+    const signIn = await fetch(`${server.url}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ accessKeyId: client.account.accessKeyId, secretAccessKey: client.account.secretAccessKey }).toString(),
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const row = async (name: string) => {
+      const html = await (await fetch(`${server.url}/console/rows?region=us-east-1`, { headers: { Cookie: cookie } })).text();
+      return new RegExp(`<tr data-arn="[^"]+" data-name="${name}"[^]*?</tr>`).exec(html)?.[0];
+    };
+    const input = createInput({ Type: 'deepchecks-llm-evaluation', Tier: 'small' });
+    await client.send(new CreatePartnerAppCommand(input));
+    await eventually('the console to show the start waiting for health', async () => ((await row(input.Name!))?.includes('<small class="progress">waiting for health</small>') ? true : undefined));
+    const failed = await eventually('the console to show the failure', async () => {
+      const html = await row(input.Name!);
+      return html?.includes('data-status="Failed"') ? html : undefined;
+    });
+    assert.match(failed, /<small class="reason">HealthCheckTimeout: The backend did not pass its health check \(GET \/health answering 2xx or 3xx\) within 1 s of starting\.<\/small>/);
+    assert.doesNotMatch(failed, /class="progress"/);
+  });
+});
+
 describe('a server that closes', () => {
   test('stops the backends it runs', async () => {
     const catalog = parseCatalog(JSON.stringify(testCatalog()), 'test catalog', 'command');
