@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createAdminApi } from './admin/api.js';
+import { appLogsMount, GET_LOGS_ACTION } from './api/appLogs.js';
 import { CLOUDFORMATION_ACTIONS, INFRASTRUCTURE_AS_CODE_OPERATIONS, infrastructureAsCodeMounts } from './api/cloudFormation.js';
 import { createInvoker, sageMakerOperations, type Invoke } from './api/invoke.js';
 import { apiMount, awsJsonProtocol } from './api/pipeline.js';
@@ -42,6 +43,7 @@ import { isEveryInterface, PublicUrls } from './publicUrls.js';
 import { Reconciler } from './reconciler/reconciler.js';
 import { Supervisor } from './reconciler/supervisor.js';
 import { createRuntime } from './runtime/index.js';
+import type { Runtime } from './runtime/runtime.js';
 import { bindPort } from './server/bind.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/store.js';
@@ -66,7 +68,7 @@ export interface ServerOptions {
 
 const OPERATION_NAMES = Object.keys(operations);
 /** The IAM actions a credentials file may name. */
-const ACTIONS = [...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION, ...CLOUDFORMATION_ACTIONS];
+const ACTIONS = [...OPERATION_NAMES.map((operation) => `sagemaker:${operation}`), CALL_PARTNER_APP_API_ACTION, GET_LOGS_ACTION, ...CLOUDFORMATION_ACTIONS];
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** What every surface is built from. */
@@ -164,15 +166,12 @@ async function replanMaintenance({ store, clock, logger }: Foundation, lifecycle
 }
 
 /**
- * The supervisor of apps' backends, when a runtime runs them. Its claims name this replica by its
- * host and data directory, which stay the same across its restarts (so it takes its apps back at
- * once); the runtime labels what it runs with the installation, one id per database.
+ * The supervisor of apps' backends, when a runtime runs them (the runtime labels what it runs with
+ * the installation, one id per database). Its claims name this replica by its host and data
+ * directory, which stay the same across its restarts, so it takes its apps back at once.
  */
-async function createSupervisor(base: Foundation, lifecycle: LifecycleSettings, metrics: Metrics): Promise<Supervisor | undefined> {
+function createSupervisor(base: Foundation, runtime: Runtime, lifecycle: LifecycleSettings, metrics: Metrics): Supervisor {
   const { config, logger, clock, store } = base;
-  const installation = await store.sharedSecret('installation', () => randomUUID());
-  const runtime = createRuntime(config.appRuntime, { installation, dataDir: config.dataDir, logger });
-  if (!runtime) return undefined;
   const owner = `${os.hostname()}/${createHash('sha256').update(config.dataDir).digest('base64url').slice(0, 12)}`;
   return new Supervisor({
     store,
@@ -198,7 +197,9 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const retention = config.auditRetentionDays === undefined ? undefined : new AuditRetention(store, config.auditRetentionDays, metrics, logger);
   const lifecycle = lifecycleSettings(config, urls);
   await replanMaintenance(base, lifecycle);
-  const supervisor = await createSupervisor(base, lifecycle, metrics);
+  const installation = await store.sharedSecret('installation', () => randomUUID());
+  const runtime = createRuntime(config.appRuntime, { installation, dataDir: config.dataDir, logger });
+  const supervisor = runtime && createSupervisor(base, runtime, lifecycle, metrics);
   const reconciler = new Reconciler({
     store,
     lifecycle,
@@ -226,7 +227,8 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const front = { credentials, maxBodyBytes: config.maxBodyBytes, observer, refusals, reporting };
   const api = apiMount({ ...front, protocol, invoke });
   // The Cloud Control API and CloudFormation's DescribeType first: the SageMaker API takes every other POST /.
-  const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, operationsEndpoints(store, metrics, logger)];
+  const logs = appLogsMount({ credentials, store, runtime });
+  const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, logs, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
     mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, clock, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }

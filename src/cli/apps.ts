@@ -18,6 +18,8 @@ import {
   type PartnerAppSummary,
   type UpdatePartnerAppRequest,
 } from '@aws-sdk/client-sagemaker';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { json, OUTPUT_FORMATS, record, table, withoutMetadata, type OutputFormat } from './output.js';
 import { FAILED_STATUSES, waitUntilSettled, type WaitOptions } from './wait.js';
@@ -76,12 +78,15 @@ function parseTag(text: string): Tag {
 const collectTags = (value: string, previous: Tag[] = []) => [...previous, parseTag(value)];
 
 /** Endpoint: the flag, then the AWS_ENDPOINT_URL_SAGEMAKER / AWS_ENDPOINT_URL variables, then a local partnerplane. */
+const endpointOf = (options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): string =>
+  options.endpointUrl ?? env.AWS_ENDPOINT_URL_SAGEMAKER ?? env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT;
+
 function clientFor(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): SageMakerClient {
   // partnerplane supports Node.js 20; the SDK's notice about its own future releases would only
   // clutter the progress and errors on stderr. Setting the variable to anything else shows it.
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new SageMakerClient({
-    endpoint: options.endpointUrl ?? env.AWS_ENDPOINT_URL_SAGEMAKER ?? env.AWS_ENDPOINT_URL ?? DEFAULT_ENDPOINT,
+    endpoint: endpointOf(options, env),
     // AWS_DEFAULT_REGION is the AWS CLI's variable; the SDK itself reads AWS_REGION and the profile.
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
     profile: options.profile,
@@ -321,13 +326,44 @@ function openCommand(apps: Command): void {
     );
 }
 
+function logsCommand(apps: Command): void {
+  apps
+    .command('logs')
+    .description("Print what the app's backend wrote, stdout and stderr (partnerplane's own GET /logs/<app-id>)")
+    .argument('<app>', 'the app\'s name or ARN')
+    .option('-f, --follow', 'keep printing what it writes next, until interrupted')
+    .option('--tail <bytes>', 'only the last <bytes> of what it wrote before', wholeNumber)
+    .action(
+      action(async (client, options, app: string, flags: { follow?: boolean; tail?: number }) => {
+        const arn = await resolveArn(client, app);
+        const url = new URL(`/logs/${arn.slice(arn.lastIndexOf('/') + 1)}`, endpointOf(options));
+        if (flags.follow) url.searchParams.set('follow', 'true');
+        if (flags.tail !== undefined) url.searchParams.set('tailBytes', String(flags.tail));
+        const response = await fetch(url, { headers: await signedHeaders(client, url) });
+        if (!response.ok) {
+          const error = (await response.json().catch(() => ({}))) as { __type?: string; message?: string; Message?: string };
+          throw new CliError(error.__type ?? `HTTP ${response.status}`, error.message ?? error.Message ?? response.statusText);
+        }
+        for await (const chunk of response.body ?? []) process.stdout.write(chunk);
+      }),
+    );
+}
+
+/** A GET of `url` signed as the SDK signs its calls: same credentials, region and service. */
+async function signedHeaders(client: SageMakerClient, url: URL): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ credentials: client.config.credentials, region: await client.config.region(), service: 'sagemaker', sha256: Hash.bind(null, 'sha256') });
+  const request = { method: 'GET', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname };
+  const signed = await signer.sign({ ...request, query: Object.fromEntries(url.searchParams), headers: { host: url.host } });
+  return signed.headers;
+}
+
 export function registerAppsCommands(program: Command): void {
   const apps = program
     .command('apps')
-    .description('Create, list, describe, update, delete and open Partner AI apps on any endpoint')
+    .description('Create, list, describe, update, delete and open Partner AI apps on any endpoint; read their logs on partnerplane')
     .option('--endpoint-url <url>', `the API endpoint (env AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL, default ${DEFAULT_ENDPOINT})`)
     .option('--region <region>', 'the region (env AWS_REGION or AWS_DEFAULT_REGION, else the profile\'s)')
     .option('--profile <name>', 'a profile of the shared AWS config and credentials files (env AWS_PROFILE)')
     .addOption(new Option('--output <format>', 'how results are printed').choices(OUTPUT_FORMATS).default('table'));
-  for (const define of [createCommand, listCommand, describeCommand, updateCommand, deleteCommand, openCommand]) define(apps);
+  for (const define of [createCommand, listCommand, describeCommand, updateCommand, deleteCommand, openCommand, logsCommand]) define(apps);
 }

@@ -26,6 +26,7 @@ http
       res.writeHead(behaviour === 'never-healthy' ? 503 : 200).end();
       return;
     }
+    console.log(`served ${req.url}`);
     const body = JSON.stringify({ pid: process.pid, cwd: process.cwd(), starts, env, path: req.url, headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   })

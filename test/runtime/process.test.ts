@@ -5,12 +5,16 @@
  * a delete that leaves nothing, and a server that stops its children when it closes.
  */
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { parseCatalog } from '../../src/catalog/parse.js';
 import { appIdOf } from '../gateway/support.js';
+import { clientEnv } from '../helpers/cliEnv.js';
+import type { TestAccount } from '../helpers/credentials.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createInput, ROOT_ADMIN } from '../operations/support.js';
 import { eventually, gatewaySession, isAlive, settled, testCatalog } from './support.js';
@@ -136,6 +140,54 @@ describe('the process runtime', () => {
     await settled(client, Arn!, 'Deleted');
     assert.equal(isAlive(pid), false);
     assert.equal(fs.existsSync(appDir(Arn!)), false);
+  });
+});
+
+describe('partnerplane apps logs', () => {
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+  const logs = (account: TestAccount, ...args: string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'apps', '--endpoint-url', server.url, 'logs', ...args], {
+      cwd: ROOT,
+      env: { ...clientEnv(), AWS_ACCESS_KEY_ID: account.accessKeyId, AWS_SECRET_ACCESS_KEY: account.secretAccessKey },
+    });
+  const output = (child: ChildProcess) => {
+    const seen = { stdout: '', stderr: '' };
+    child.stdout!.on('data', (chunk: Buffer) => (seen.stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (seen.stderr += chunk.toString()));
+    return seen;
+  };
+
+  test("prints what the app's backend wrote, and with --follow what it writes next", async () => {
+    const client = accountClient(server);
+    const input = createInput({ Type: 'comet', Tier: 'small' });
+    const { Arn } = await client.send(new CreatePartnerAppCommand(input));
+    await settled(client, Arn!, 'Available');
+    const once = logs(client.account, input.Name!);
+    const printed = output(once);
+    assert.equal(await new Promise((resolve) => once.on('exit', resolve)), 0, printed.stderr);
+    assert.match(printed.stdout, new RegExp(`^backend ${input.Name} 1\\.1 starting \\(serve\\)\nbackend listening on \\d+\n`));
+
+    const following = logs(client.account, input.Name!, '--follow');
+    const followed = output(following);
+    try {
+      await eventually('the log so far', async () => (followed.stdout.includes('backend listening') ? true : undefined));
+      const gateway = await gatewaySession(client, Arn!);
+      assert.equal((await gateway.get('followed-request')).status, 200);
+      await eventually('the new line', async () => (followed.stdout.includes('served /followed-request') ? true : undefined));
+    } finally {
+      following.kill();
+    }
+  });
+
+  test("refuses another account's app as one that does not exist", async () => {
+    const owner = accountClient(server);
+    const { Arn } = await owner.send(new CreatePartnerAppCommand(createInput({ Type: 'comet', Tier: 'small' })));
+    const strangerAccount = server.newAccount();
+    const stranger = logs(strangerAccount, Arn!);
+    const printed = output(stranger);
+    assert.equal(await new Promise((resolve) => stranger.on('exit', resolve)), 1);
+    const theirs = Arn!.replace(owner.account.accountId, strangerAccount.accountId);
+    assert.equal(printed.stderr, `ResourceNotFound: Partner app ${theirs} does not exist.\n`);
   });
 });
 

@@ -75,9 +75,9 @@ export interface BackendView {
 }
 
 /** A signed-in gateway session on the app, through a presigned URL. */
-export async function gatewaySession(client: SageMakerClient, Arn: string): Promise<{ get(): Promise<Response>; view(): Promise<BackendView> }> {
+export async function gatewaySession(client: SageMakerClient, Arn: string): Promise<{ get(subpath?: string): Promise<Response>; view(): Promise<BackendView> }> {
   const session = await openPresignedUrl(await presign(client, Arn));
-  const get = () => fetch(session.landing, { headers: { cookie: session.cookie }, redirect: 'manual' });
+  const get = (subpath = '') => fetch(`${session.landing}${subpath}`, { headers: { cookie: session.cookie }, redirect: 'manual' });
   return {
     get,
     async view() {
