@@ -17,12 +17,13 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
-import { failed, injectedFailure, succeeded, transitionDelayMs, type Advance, type LifecycleDelays, type LifecycleSettings } from '../domain/lifecycle.js';
+import { failed, injectedFailure, maintain, succeeded, transitionDelayMs, type LifecycleDelays, type LifecycleSettings } from '../domain/lifecycle.js';
 import type { BackendPhase, ObservedBackend, PartnerApp } from '../domain/partnerApp.js';
 import type { Logger } from '../logger.js';
 import { probeHealth } from '../runtime/health.js';
 import { BackendFailure, isBackendFailure, type BackendInfo, type BackendSpec, type Runtime, type StartPhase } from '../runtime/runtime.js';
-import type { Store } from '../store/store.js';
+import type { DueOutcome, Store } from '../store/store.js';
+import { audited } from './audited.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { specOf } from './spec.js';
 
@@ -68,8 +69,8 @@ interface Start {
   done: Promise<void>;
 }
 
-type Decide = (app: PartnerApp) => Advance;
-const save = (app: PartnerApp): Advance => ({ kind: 'save', app });
+type Decide = (app: PartnerApp) => DueOutcome;
+const save = (app: PartnerApp): DueOutcome => ({ kind: 'save', app });
 
 export class Supervisor {
   private readonly looking = new Map<string, Promise<void>>();
@@ -294,8 +295,23 @@ export class Supervisor {
 
   // ── Available, UpdateFailed ─────────────────────────────────────────────────────────────────
 
+  /** An Available app's maintenance: an upgrade due in an open window starts (Updating), as with the builtin runtime. */
+  private async maintained(app: PartnerApp): Promise<boolean> {
+    const now = this.clock.now();
+    const due = maintain(app, now, this.options.lifecycle);
+    if (app.status !== 'Available' || due.kind !== 'save' || !due.upgrade) return false;
+    this.logger.info({ arn: app.arn, ...due.upgrade }, 'maintenance started an upgrade');
+    await this.settle(app, (current) => {
+      const next = maintain(current, now, this.options.lifecycle);
+      // Looked at again at once (it is Updating now), or as often as any app whose backend is watched.
+      return next.kind === 'save' && next.upgrade ? audited({ ...next, app: { ...next.app, dueAt: now } }, current) : save({ ...current, dueAt: now + WATCH_INTERVAL_MS });
+    });
+    return true;
+  }
+
   /** The serving backend, kept alive: started again with back-off when it dies; stray generations removed. */
   private async watch(app: PartnerApp): Promise<void> {
+    if (await this.maintained(app)) return;
     const backend = app.backend;
     const generation = backend?.serving?.generation ?? (backend?.generation ?? 0) + 1;
     const infos = await this.runtime.inspect(app.arn);

@@ -171,10 +171,10 @@ export interface Store {
   claimBackends(owner: string, now: number, leaseUntil: number, nextLookAt: number, limit: number): Promise<PartnerApp[]>;
   /**
    * For the replica holding an app's backend claim: in one transaction, reads the app as it is
-   * now, saves or forgets what `decide` makes of it (releasing quota, storing its audit record, as
-   * runDueTransitions does), and
-   * renews the claim until `leaseUntil`. Undefined, with nothing changed, when the app is gone or
-   * another replica holds it. `decide` may run more than once (a transaction run again): it only computes.
+   * now, saves or forgets what `decide` makes of it (releasing quota and storing its audit record,
+   * as runDueTransitions does), and renews the claim until `leaseUntil`. Undefined, with nothing
+   * changed, when the app is gone or another replica holds it. `decide` may run more than once (a
+   * transaction run again): it only computes.
    */
   settleBackend(arn: string, owner: string, leaseUntil: number, decide: (app: PartnerApp) => DueOutcome): Promise<PartnerApp | undefined>;
   /** Gives up every backend claim `owner` holds (a replica stopping in good order), so others may take them at once. */
