@@ -6,7 +6,7 @@
  * registry, which formats them.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client';
-import { APP_STATUSES } from '../domain/partnerApp.js';
+import { APP_STATUSES, BACKEND_PHASES } from '../domain/partnerApp.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../logger.js';
 
@@ -52,8 +52,24 @@ function family(name: string, help: string, type: 'counter' | 'histogram', sampl
   return { name, help, type, aggregator: 'sum', get: read } as unknown as Metric;
 }
 
-/** What runtimes' backends do (the reconciler tells). */
-function backendMetrics(registry: Registry) {
+/** What runtimes' backends do (the reconciler tells), and in which phase the store has them (read at scrape time). */
+function backendMetrics(registry: Registry, store: Store, logger: Logger) {
+  new Gauge({
+    name: 'partnerplane_backends',
+    help: "Apps' backends (with a runtime) by the phase last observed: running, restarting, waiting for health, failed, stopped…",
+    labelNames: ['phase'],
+    registers: [registry],
+    async collect() {
+      try {
+        const counts = await store.countBackendsByPhase();
+        this.reset();
+        for (const phase of BACKEND_PHASES) this.set({ phase }, counts[phase] ?? 0);
+      } catch (error) {
+        this.reset();
+        logger.warn({ err: error }, 'could not count backends for metrics');
+      }
+    },
+  });
   return {
     startSeconds: new Histogram({
       name: 'partnerplane_backend_start_seconds',
@@ -80,11 +96,12 @@ export class Metrics {
   private readonly clientAborts: Counter;
   private readonly anonymousRefusals: Counter<'reason'>;
   private readonly auditRecordsPurged: Counter;
-  private readonly backends = backendMetrics(this.registry);
+  private readonly backends: ReturnType<typeof backendMetrics>;
 
   constructor(store: Store, operationNames: readonly string[], logger: Logger) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    this.backends = backendMetrics(this.registry, store, logger);
     for (const operation of operationNames) this.stats.set(operation, new OperationStats([SUCCESS_CODE]));
     this.stats.set(UNKNOWN_OPERATION, this.unknownStats);
 

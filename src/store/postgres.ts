@@ -11,7 +11,7 @@
  *   become claimable again.
  */
 import pg from 'pg';
-import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import type { BackendPhase, PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import type { Logger } from '../logger.js';
 import { historyTable, pendingMigrations, type Migration } from './migrations/migration.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
@@ -432,6 +432,11 @@ export class PostgresStore implements Store {
   async countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>> {
     const { rows } = await run<{ status: PartnerAppStatus; count: number }>(this.pool, 'countByStatus', []);
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  async countBackendsByPhase(): Promise<Partial<Record<BackendPhase, number>>> {
+    const { rows } = await run<{ phase: BackendPhase; count: number }>(this.pool, 'countBackendsByPhase', []);
+    return Object.fromEntries(rows.map((row) => [row.phase, row.count]));
   }
 
   appendAudit(records: readonly AuditRecord[]): Promise<void> {

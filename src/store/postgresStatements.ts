@@ -67,6 +67,7 @@ export const POSTGRES_STATEMENTS = {
   insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING',
   ping: 'SELECT 1',
   countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
+  countBackendsByPhase: "SELECT backend::jsonb ->> 'phase' AS phase, count(*) AS count FROM apps WHERE backend IS NOT NULL GROUP BY phase",
   // One statement for the whole batch: the records are appended together or not at all.
   appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${AUDIT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
   listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import type { BackendPhase, PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
 import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AppCache } from './appCache.js';
@@ -456,6 +456,11 @@ export class SqliteStore implements Store {
   async countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>> {
     const rows = this.statements.countByStatus.all() as { status: PartnerAppStatus; count: number }[];
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  async countBackendsByPhase(): Promise<Partial<Record<BackendPhase, number>>> {
+    const rows = this.statements.countBackendsByPhase.all() as { phase: BackendPhase; count: number }[];
+    return Object.fromEntries(rows.map((row) => [row.phase, row.count]));
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {

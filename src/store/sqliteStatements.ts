@@ -68,6 +68,7 @@ export const SQLITE_STATEMENTS = {
   insertSecret: 'INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
   ping: 'SELECT 1',
   countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
+  countBackendsByPhase: "SELECT backend ->> '$.phase' AS phase, count(*) AS count FROM apps WHERE backend IS NOT NULL GROUP BY phase",
   appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (${placeholders(AUDIT_COLUMNS)})`,
   listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= ? ORDER BY time DESC, seq DESC ${LIMIT}`,
   listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = ? AND time >= ? ORDER BY time DESC, seq DESC ${LIMIT}`,

@@ -64,6 +64,7 @@ export const STATEMENT_NAMES = [
   'insertSecret',
   'ping',
   'countByStatus',
+  'countBackendsByPhase',
   // the audit log
   'appendAudit',
   'listAudit',

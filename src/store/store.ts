@@ -5,7 +5,7 @@
  * and reported back as an outcome, never as an AWS error.
  */
 import type { Advance } from '../domain/lifecycle.js';
-import type { PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, PendingUpdate, Tag } from '../domain/partnerApp.js';
+import type { BackendPhase, PartnerApp, PartnerAppStatus, PartnerAppSummary, PartnerAppType, PendingUpdate, Tag } from '../domain/partnerApp.js';
 import type { ResourceRequest } from '../domain/resourceRequests.js';
 
 export interface IdempotencyKey {
@@ -212,6 +212,8 @@ export interface Store {
   ping(): Promise<void>;
   /** How many apps are in each status, all accounts together (one grouped query, for metrics). */
   countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>>;
+  /** How many apps' backends were last observed in each phase (apps with a runtime only; one grouped query, for metrics). */
+  countBackendsByPhase(): Promise<Partial<Record<BackendPhase, number>>>;
 
   /** Appends records to the audit log in one transaction. Nothing ever updates or deletes them. */
   appendAudit(records: readonly AuditRecord[]): Promise<void>;

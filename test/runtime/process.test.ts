@@ -129,6 +129,8 @@ describe('the process runtime', () => {
     assert.equal((await client.send(new DescribePartnerAppCommand({ Arn }))).Status, 'Available');
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /^partnerplane_backend_restarts_total [1-9]\d*$/m);
+    assert.match(metrics, /^partnerplane_backends\{phase="running"\} [1-9]\d*$/m);
+    assert.match(metrics, /^partnerplane_backend_start_seconds_count [1-9]\d*$/m);
   });
 
   test('a delete stops the backend and removes its files', async () => {
