@@ -59,7 +59,6 @@ const STATES: Record<string, BackendInfo['state']> = { created: 'starting', rest
 
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const;
-  readonly supervised = true;
   /** ensure() calls under way, by ARN and generation, for later calls to join. */
   private readonly starting = new Map<string, Promise<BackendInfo>>();
   /** Names this installation's containers and volumes; hashed, so any installation id is safe in a name. */

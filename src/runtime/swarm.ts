@@ -73,7 +73,6 @@ const shellQuoted = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
 export class SwarmRuntime implements Runtime {
   readonly kind = 'swarm' as const;
-  readonly supervised = true;
   private readonly starting = new Map<string, Promise<BackendInfo>>();
   /** Names this installation's services and volumes; hashed, so any installation id is safe in a name. */
   private readonly prefix: string;
