@@ -11,7 +11,7 @@ import { CreatePartnerAppCommand, DeletePartnerAppCommand } from '@aws-sdk/clien
 import { freshDataLocation, startServerProcess, type DataLocation, type ServerProcess } from '../helpers/serverProcess.js';
 import { tempDir } from '../helpers/server.js';
 import { createInput } from '../operations/support.js';
-import { BACKEND, gatewaySession, isAlive, settled, writeCatalog } from './support.js';
+import { gatewaySession, isAlive, runningBackends, settled, writeCatalog } from './support.js';
 
 let scratch: string;
 let data: DataLocation;
@@ -33,25 +33,6 @@ async function start(): Promise<ServerProcess> {
   const server = await startServerProcess(flags);
   servers.push(server);
   return server;
-}
-
-/** The test backends running now, by the app each serves (from their environment in /proc). */
-function runningBackends(): Map<string, number[]> {
-  const byApp = new Map<string, number[]>();
-  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let cmdline: string;
-    let environ: string;
-    try {
-      cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!cmdline.split('\0').includes(BACKEND) || !isAlive(Number(entry))) continue;
-    const arn = environ.split('\0').find((line) => line.startsWith('PARTNERPLANE_APP_ARN='))?.slice('PARTNERPLANE_APP_ARN='.length);
-    if (arn) byApp.set(arn, [...(byApp.get(arn) ?? []), Number(entry)]);
-  }
-  return byApp;
 }
 
 test('a partnerplane killed and started again adopts its backends without starting duplicates', async () => {

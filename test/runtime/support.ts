@@ -97,3 +97,22 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** The test backends running now, by the app each serves (from their environment in /proc). */
+export function runningBackends(): Map<string, number[]> {
+  const byApp = new Map<string, number[]>();
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline: string;
+    let environ: string;
+    try {
+      cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!cmdline.split('\0').includes(BACKEND) || !isAlive(Number(entry))) continue;
+    const arn = environ.split('\0').find((line) => line.startsWith('PARTNERPLANE_APP_ARN='))?.slice('PARTNERPLANE_APP_ARN='.length);
+    if (arn) byApp.set(arn, [...(byApp.get(arn) ?? []), Number(entry)]);
+  }
+  return byApp;
+}
