@@ -148,8 +148,26 @@ export class ProcessRuntime implements Runtime {
     return this.files.generations(appId).flatMap(({ generation }) => this.info(appId, generation) ?? []);
   }
 
+  /** Every backend with a pid file; first, any process working in a generation's directory that no pid file names is killed. */
   async list(): Promise<BackendInfo[]> {
+    this.killUntracked();
     return this.files.generations().flatMap(({ appId, generation }) => this.info(appId, generation) ?? []);
+  }
+
+  /**
+   * A partnerplane killed between starting a backend and writing its pid file leaves a process no
+   * pid file names: found by its working directory (a generation's, under this runtime's root) and
+   * killed with its group, so that only the backend started again in its place runs.
+   */
+  private killUntracked(): void {
+    // A start under way has a process whose pid file is still to be written.
+    if (this.starting.size > 0) return;
+    const known = new Set(this.files.generations().flatMap(({ appId, generation }) => this.files.readPid(appId, generation)?.pid ?? []));
+    for (const { pid, cwd } of processesUnder(path.join(this.files.root, 'apps'))) {
+      if (known.has(pid) || this.unreaped.has(pid)) continue;
+      this.logger.warn({ pid, cwd }, 'killing a backend process no pid file names (left by a partnerplane killed while starting it)');
+      signalGroup(pid, 'SIGKILL');
+    }
   }
 
   async remove(arn: string, options: { generation?: number; graceMs?: number } = {}): Promise<void> {
@@ -194,6 +212,25 @@ export class ProcessRuntime implements Runtime {
 
 function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(INHERITED_ENV.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+}
+
+/** Process-group leaders (backends run in groups of their own) whose working directory is under `dir`. */
+function processesUnder(dir: string): { pid: number; cwd: string }[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) return [];
+    try {
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      return cwd.startsWith(`${dir}${path.sep}`) && process.kill(pid, 0) && processGroupOf(pid) === pid ? [{ pid, cwd }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function processGroupOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

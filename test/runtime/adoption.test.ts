@@ -4,6 +4,7 @@
  * create that was under way, and removes what belongs to no live app.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,7 +12,8 @@ import { CreatePartnerAppCommand, DeletePartnerAppCommand } from '@aws-sdk/clien
 import { freshDataLocation, startServerProcess, type DataLocation, type ServerProcess } from '../helpers/serverProcess.js';
 import { tempDir } from '../helpers/server.js';
 import { createInput } from '../operations/support.js';
-import { gatewaySession, isAlive, runningBackends, settled, writeCatalog } from './support.js';
+import { appIdOf } from '../gateway/support.js';
+import { eventually, gatewaySession, isAlive, runningBackends, settled, writeCatalog } from './support.js';
 
 let scratch: string;
 let data: DataLocation;
@@ -44,6 +46,11 @@ test('a partnerplane killed and started again adopts its backends without starti
   const { Arn: starting } = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'comet', Tier: 'small' })));
   await first.kill();
   assert.ok(isAlive(pid), 'the backend outlives the partnerplane that started it');
+  // As a partnerplane killed between starting a backend and writing its pid file leaves it.
+  const work = path.join(scratch, 'data', 'runtime', 'process', 'apps', appIdOf(starting!), 'gen-7', 'work');
+  fs.mkdirSync(work, { recursive: true });
+  const untracked = spawn('sleep', ['600'], { cwd: work, detached: true, stdio: 'ignore' });
+  untracked.unref();
 
   const second = await start();
   const again = second.client();
@@ -52,6 +59,7 @@ test('a partnerplane killed and started again adopts its backends without starti
   const view = await (await gatewaySession(again, running!)).view();
   assert.equal(view.pid, pid, 'the running backend was adopted');
   assert.equal(view.starts, 1, 'and not started again');
+  await eventually('the process no pid file names to be killed', async () => (isAlive(untracked.pid!) ? undefined : true));
   const backends = runningBackends();
   assert.deepEqual(backends.get(running!), [pid]);
   assert.equal(backends.get(starting!)?.length, 1, 'the create under way was finished with one backend');
