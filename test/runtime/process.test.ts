@@ -12,12 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { parseCatalog } from '../../src/catalog/parse.js';
+import { OffsetClock } from '../../src/clock.js';
+import { parseWindowStart, windowStartAt } from '../../src/domain/maintenance.js';
 import { appIdOf } from '../gateway/support.js';
 import { clientEnv } from '../helpers/cliEnv.js';
 import type { TestAccount } from '../helpers/credentials.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createInput, ROOT_ADMIN } from '../operations/support.js';
-import { eventually, gatewaySession, isAlive, settled, testCatalog } from './support.js';
+import { BACKEND, eventually, gatewaySession, isAlive, settled, testCatalog } from './support.js';
 
 let server: TestServer;
 const appDir = (arn: string) => path.join(server.config.dataDir, 'runtime', 'process', 'apps', appIdOf(arn));
@@ -229,5 +231,38 @@ describe('a server that closes', () => {
     const { pid } = await (await gatewaySession(client, Arn!)).view();
     await own.close();
     assert.equal(isAlive(pid), false);
+  });
+});
+
+describe('maintenance with a runtime', () => {
+  test('an automatic minor-version upgrade runs as a new generation, started in the window', async () => {
+    const catalog = parseCatalog(
+      JSON.stringify({ types: { comet: { command: [process.execPath, BACKEND], healthPath: '/health', versions: [{ version: '1.1', eolDate: '2099-01-31' }, { version: '1.2', eolDate: '2099-12-31' }] } } }),
+      'maintenance catalog',
+      'command',
+    );
+    const clock = new OffsetClock();
+    const own = await startTestServer({ appRuntime: 'process', catalog, createDelayMs: 0, updateDelayMs: 0 }, { clock });
+    try {
+      const client = accountClient(own);
+      const input = createInput({ Type: 'comet', EnableAutoMinorVersionUpgrade: true, MaintenanceConfig: { MaintenanceWindowStart: 'Sun:00:00' } });
+      const { Arn } = await client.send(new CreatePartnerAppCommand(input));
+      await settled(client, Arn!, 'Available');
+      const before = await (await gatewaySession(client, Arn!)).view();
+      const opens = windowStartAt(parseWindowStart('Sun:00:00')!, clock.now());
+      if (opens > clock.now()) clock.advance(opens - clock.now() + 1000);
+      const upgraded = await eventually('the upgrade', async () => {
+        const app = await client.send(new DescribePartnerAppCommand({ Arn }));
+        return app.Status === 'Available' && app.Version === '1.2' ? app : undefined;
+      });
+      assert.equal(upgraded.Error, undefined);
+      const after = await (await gatewaySession(client, Arn!)).view();
+      assert.equal(after.env.PARTNERPLANE_APP_VERSION, '1.2');
+      assert.equal(after.env.PARTNERPLANE_APP_GENERATION, '2');
+      assert.notEqual(after.pid, before.pid);
+      assert.equal(after.starts, 2, 'on the same data');
+    } finally {
+      await own.close();
+    }
   });
 });
