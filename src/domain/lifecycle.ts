@@ -38,7 +38,7 @@ export interface LifecycleSettings {
 }
 
 /** An IDC app gets its Identity Center application when it is provisioned. */
-function withIdcApplication(settings: AppSettings, app: PartnerApp): AppSettings {
+export function withIdcApplication(settings: AppSettings, app: PartnerApp): AppSettings {
   if (settings.AuthType !== 'IDC' || !settings.IdcConfig || settings.IdcConfig.ApplicationArn) return settings;
   return { ...settings, IdcConfig: { ...settings.IdcConfig, ApplicationArn: idcApplicationArn(app.region, app.accountId, settings.IdcConfig.InstanceArn) } };
 }

@@ -17,7 +17,7 @@
  */
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
-import { failed, injectedFailure, maintain, succeeded, transitionDelayMs, type LifecycleDelays, type LifecycleSettings } from '../domain/lifecycle.js';
+import { failed, injectedFailure, maintain, succeeded, transitionDelayMs, withIdcApplication, type LifecycleDelays, type LifecycleSettings } from '../domain/lifecycle.js';
 import type { BackendPhase, ObservedBackend, PartnerApp } from '../domain/partnerApp.js';
 import type { Logger } from '../logger.js';
 import { probeHealth } from '../runtime/health.js';
@@ -189,13 +189,19 @@ export class Supervisor {
    * this partnerplane stops): started, then health-checked every poll, writing only what changes.
    */
   private async bringUp(claimed: PartnerApp): Promise<void> {
-    for (let app = claimed; !this.closing; ) {
+    for (let app = await this.provisionIdentity(claimed); !this.closing; ) {
       if ((await this.bringUpStep(app)) === 'settled') return;
       await sleep(this.pollMs);
       const fresh = await this.store.getApp(app.arn);
       if (!fresh || fresh.status !== app.status || fresh.lastModifiedTime !== app.lastModifiedTime) return this.wake(this.clock.now());
       app = fresh;
     }
+  }
+
+  /** An IDC app gets its Identity Center application before its first backend starts, which is told it. */
+  private async provisionIdentity(app: PartnerApp): Promise<PartnerApp> {
+    if (app.status !== 'Creating' || withIdcApplication(app.settings, app) === app.settings) return app;
+    return (await this.settle(app, (current) => save({ ...current, settings: withIdcApplication(current.settings, current) }))) ?? app;
   }
 
   private async bringUpStep(app: PartnerApp): Promise<'settled' | 'waiting'> {

@@ -18,7 +18,7 @@ import { appIdOf } from '../gateway/support.js';
 import { clientEnv } from '../helpers/cliEnv.js';
 import type { TestAccount } from '../helpers/credentials.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { accountClient, createInput, ROOT_ADMIN } from '../operations/support.js';
+import { accountClient, createInput, IDC_INSTANCE_ARN, ROOT_ADMIN } from '../operations/support.js';
 import { BACKEND, eventually, gatewaySession, isAlive, settled, testCatalog } from './support.js';
 
 let server: TestServer;
@@ -64,6 +64,17 @@ describe('the process runtime', () => {
     assert.equal(headers['x-partnerplane-app-arn'], Arn);
     assert.ok(headers['x-partnerplane-user'], 'the gateway says who is signed in');
     assert.match(fs.readFileSync(path.join(appDir(Arn!), 'gen-1', 'output.log'), 'utf8'), /backend \S+ 1\.1 starting \(serve\)\nbackend listening on \d+\n/);
+  });
+
+  test('an IDC app is told its Identity Center instance and application', async () => {
+    const client = accountClient(server);
+    const { Arn } = await client.send(new CreatePartnerAppCommand(createInput({ Type: 'comet', Tier: 'small', AuthType: 'IDC', IdcConfig: { InstanceArn: IDC_INSTANCE_ARN } })));
+    const app = await settled(client, Arn!, 'Available', 'Failed');
+    const { env } = await (await gatewaySession(client, Arn!)).view();
+    assert.equal(env.PARTNERPLANE_AUTH_TYPE, 'IDC');
+    assert.equal(env.PARTNERPLANE_IDC_INSTANCE_ARN, IDC_INSTANCE_ARN);
+    assert.match(env.PARTNERPLANE_IDC_APPLICATION_ARN ?? '', /^arn:aws:sso::\d{12}:application\//);
+    assert.equal(env.PARTNERPLANE_IDC_APPLICATION_ARN, app.IdcConfig?.ApplicationArn);
   });
 
   test('a command that does not exist, one that crashes and one never healthy end Failed with their reasons, leaving nothing', async () => {
