@@ -198,7 +198,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const lifecycle = lifecycleSettings(config, urls);
   await replanMaintenance(base, lifecycle);
   const installation = await store.sharedSecret('installation', () => randomUUID());
-  const runtime = createRuntime(config.appRuntime, { installation, dataDir: config.dataDir, logger });
+  const runtime = await createRuntime(config, { installation, dataDir: config.dataDir, logger });
   const supervisor = runtime && createSupervisor(base, runtime, lifecycle, metrics);
   const reconciler = new Reconciler({
     store,

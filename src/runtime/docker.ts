@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import os, { constants } from 'node:os';
 import Docker from 'dockerode';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { containerLogs } from './dockerLogs.js';
 import { engineMessage, ignoring, statusCode } from './engineErrors.js';
@@ -80,7 +80,7 @@ export class DockerRuntime implements Runtime {
       await this.docker.ping();
     } catch (error) {
       const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock (DOCKER_HOST is not set)';
-      throw new Error(`--app-runtime docker: the Docker Engine at ${where} does not answer (${engineMessage(error)}); start dockerd, or set DOCKER_HOST to its socket`);
+      throw new ConfigError(`--app-runtime docker: the Docker Engine at ${where} does not answer (${engineMessage(error)}); start dockerd, or set DOCKER_HOST to its socket`);
     }
   }
 
@@ -143,7 +143,7 @@ export class DockerRuntime implements Runtime {
 
   /** The generation's container, or the one an earlier attempt made when the name is taken. */
   private async create(spec: BackendSpec): Promise<Docker.Container> {
-    const volume = `${this.prefix}-${spec.dataName}`;
+    const volume = `${this.prefix}-${spec.appId.toLowerCase()}-data`;
     // A second create of a named volume answers with the first.
     await this.docker.createVolume({ Name: volume, Labels: this.labels(spec.arn, spec.appId) });
     try {
@@ -161,7 +161,8 @@ export class DockerRuntime implements Runtime {
     return {
       name: this.containerName(spec),
       Image: spec.image,
-      Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+      // As a process is told them: where its data is, and the port it is to listen on.
+      Env: Object.entries({ ...spec.env, PORT: String(spec.port), PARTNERPLANE_APP_DATA: DATA_PATH }).map(([key, value]) => `${key}=${value}`),
       Labels: { ...this.labels(spec.arn, spec.appId), [BACKEND_LABELS.generation]: String(spec.generation) },
       ExposedPorts: { [port]: {} },
       HostConfig: {

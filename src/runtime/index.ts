@@ -1,13 +1,20 @@
 /** The runtime `--app-runtime` names, made once at start; none for `builtin` (nothing runs). */
-import type { AppRuntimeKind } from '../config.js';
+import type { Config } from '../config.js';
+import { DockerRuntime, dockerSettings } from './docker.js';
 import { ProcessRuntime } from './process.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 
-export function createRuntime(kind: AppRuntimeKind, options: RuntimeOptions): Runtime | undefined {
-  switch (kind) {
+/** The runtime, ready: an engine it needs answers now, or the start fails saying so. */
+export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime | undefined> {
+  switch (config.appRuntime) {
     case 'builtin':
       return undefined;
     case 'process':
       return new ProcessRuntime(options);
+    case 'docker': {
+      const runtime = new DockerRuntime(options, dockerSettings(config));
+      await runtime.ping();
+      return runtime;
+    }
   }
 }

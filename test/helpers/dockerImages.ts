@@ -20,7 +20,8 @@ export const TEST_APP_PORT = 8080;
  * The test app: writes its page and the environment it was given into /www, then serves /www.
  * /health exists only once /tmp/ready does when GATED is set, so a test can hold an app before
  * its health check passes and release it (exec `touch /tmp/ready`) without any timing; never when
- * UNHEALTHY is set. Each start adds a line to /data/starts, so a test can see the volume survive.
+ * UNHEALTHY is set. Each start adds a line to /data/starts (served as /starts.txt), so a test can
+ * see the volume survive.
  * The shell stays PID 1 and ends on SIGTERM (httpd as PID 1 would ignore it).
  */
 const APP_SCRIPT = `#!/bin/sh
@@ -29,6 +30,7 @@ mkdir -p /www /data
 echo "$APP_MESSAGE" > /www/index.html
 env | sort > /www/env.txt
 echo "started $(date +%s)" >> /data/starts
+cp /data/starts /www/starts.txt
 echo "app starting: $APP_MESSAGE" >&2
 if [ -n "$GATED" ]; then
   (until [ -f /tmp/ready ]; do sleep 0.05; done; echo ok > /www/health) &

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import type Docker from 'dockerode';
 import { createLogger } from '../../src/logger.js';
 import { DockerRuntime } from '../../src/runtime/docker.js';
 import { BACKEND_LABELS, isBackendFailure, type BackendSpec, type StartPhase } from '../../src/runtime/runtime.js';
 import { ensureTestImages, skipWithoutDocker, TEST_APP_PORT, testDocker, testImage, type TestImageVariant } from '../helpers/docker.js';
+import { execIn } from './dockerSupport.js';
+import { eventually } from './support.js';
 
 const logger = createLogger('silent');
 const installation = `runtime-test-${randomBytes(4).toString('hex')}`;
@@ -41,16 +41,6 @@ function spec(variant: TestImageVariant, overrides: Partial<BackendSpec> = {}): 
   };
 }
 
-/** Polls until `check` gives a value (each poll a call to the engine): no fixed waits. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 async function get(address: string, path: string): Promise<{ status: number; text: string } | undefined> {
   try {
     const response = await fetch(`http://${address}${path}`);
@@ -60,17 +50,7 @@ async function get(address: string, path: string): Promise<{ status: number; tex
   }
 }
 
-const healthy = (address: string) => eventually(async () => ((await get(address, '/health'))?.status === 200 ? true : undefined), `${address} to be healthy`);
-
-/** What a command run in the container writes. */
-async function execOutput(container: Docker.Container, cmd: string[]): Promise<string> {
-  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const output = new PassThrough();
-  container.modem.demuxStream(stream, output, output);
-  stream.on('end', () => output.end());
-  return text(output);
-}
+const healthy = (address: string) => eventually(`${address} to be healthy`, async () => ((await get(address, '/health'))?.status === 200 ? true : undefined));
 
 async function text(stream: AsyncIterable<Buffer | string>): Promise<string> {
   let all = '';
@@ -151,7 +131,7 @@ describe('the docker runtime', { skip: skipWithoutDocker }, () => {
     const info = await runtime.ensure(backend);
     const [container] = await docker.listContainers({ filters: { label: [`${BACKEND_LABELS.arn}=${backend.arn}`] } });
     await docker.getContainer(container!.Id).kill({ signal: 'SIGKILL' });
-    const exited = await eventually(async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'), 'the container to exit');
+    const exited = await eventually('the container to exit', async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'));
     assert.equal(exited.reason, 'killed by SIGKILL');
     assert.equal(exited.address, undefined);
     const listed = (await runtime.list()).find((found) => found.arn === backend.arn);
@@ -163,13 +143,13 @@ describe('the docker runtime', { skip: skipWithoutDocker }, () => {
     assert.deepEqual(containers.map((found) => found.Id), [container!.Id], 'the same container, started again');
     await healthy(restarted.address!);
     // Its volume kept what the first run wrote.
-    assert.equal((await execOutput(docker.getContainer(container!.Id), ['cat', '/data/starts'])).trim().split('\n').length, 2);
+    assert.equal((await execIn(docker, container!.Id, ['cat', '/data/starts'])).trim().split('\n').length, 2);
   });
 
   test('a crashing command exits with its code; its output is in the logs', async () => {
     const backend = started(spec('web:crash'));
     await runtime.ensure(backend);
-    const exited = await eventually(async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'), 'the crash');
+    const exited = await eventually('the crash', async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'));
     assert.equal(exited.exitCode, 3);
     assert.equal(exited.reason, 'exited with code 3');
     assert.equal(await text(runtime.logs(backend.arn, { follow: false })), 'cannot start: no licence key\n');

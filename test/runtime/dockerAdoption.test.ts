@@ -1,0 +1,84 @@
+/**
+ * partnerplane SIGKILLed while an app is being created on the docker runtime, then started again
+ * on the same data: it adopts the container that runs (no second one is made), finishes the create,
+ * and removes the containers of its installation whose app is Deleted or unknown to the store.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand } from '@aws-sdk/client-sagemaker';
+import type Docker from 'dockerode';
+import { BACKEND_LABELS } from '../../src/runtime/runtime.js';
+import { skipWithoutDocker, testDocker, testImage, TEST_DOCKER_HOST } from '../helpers/docker.js';
+import { tempDir } from '../helpers/server.js';
+import { freshDataLocation, startServerProcess, type DataLocation, type ServerProcess } from '../helpers/serverProcess.js';
+import { createInput, missingArn, ROOT_ADMIN } from '../operations/support.js';
+import { appContainers, dockerTestSetup, execIn } from './dockerSupport.js';
+import { eventually, settled } from './support.js';
+
+describe('the docker runtime across a SIGKILL of partnerplane', { skip: skipWithoutDocker }, () => {
+  let docker: Docker;
+  let scratch: string;
+  let data: DataLocation;
+  let flags: string[];
+  const servers: ServerProcess[] = [];
+  const start = async () => {
+    const server = await startServerProcess(flags);
+    servers.push(server);
+    return server;
+  };
+
+  before(async () => {
+    process.env.DOCKER_HOST = TEST_DOCKER_HOST;
+    docker = testDocker();
+    scratch = tempDir('partnerplane-docker-adoption-');
+    const { catalogFile } = await dockerTestSetup(docker, scratch);
+    data = await freshDataLocation();
+    flags = [...data.flags, '--app-runtime', 'docker', '--app-catalog', catalogFile, '--reconcile-interval-ms', '25'];
+  });
+  after(async () => {
+    for (const server of servers) await server.kill();
+    await data?.remove();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** A container as a crash could leave it: labelled for `arn` in `installation`. */
+  async function leftBehind(installation: string, arn: string): Promise<string> {
+    const labels = { [BACKEND_LABELS.installation]: installation, [BACKEND_LABELS.arn]: arn, [BACKEND_LABELS.generation]: '1' };
+    const container = await docker.createContainer({ Image: testImage('web:1'), Labels: labels });
+    await container.start();
+    return container.id;
+  }
+
+  test('adopts the running container without a duplicate, and removes those of Deleted and unknown apps', async () => {
+    const first = await start();
+    const client = first.client();
+    const creating = (await client.send(new CreatePartnerAppCommand(createInput({ Type: 'deepchecks-llm-evaluation', Tier: 'small', ApplicationConfig: undefined })))).Arn!;
+    const deleted = (await client.send(new CreatePartnerAppCommand(createInput({ Tier: 'small', ApplicationConfig: { AdminUsers: [ROOT_ADMIN] } })))).Arn!;
+    const container = await eventually('the container of the app being created to run', async () => {
+      const found = await appContainers(docker, creating);
+      return found.length === 1 && found[0]!.State === 'running' ? found[0]! : undefined;
+    });
+    await settled(client, deleted, 'Available');
+    await client.send(new DeletePartnerAppCommand({ Arn: deleted }));
+    await settled(client, deleted, 'Deleted');
+    assert.equal((await client.send(new DescribePartnerAppCommand({ Arn: creating }))).Status, 'Creating');
+    await first.kill();
+
+    // What a crash could leave besides: a container of the Deleted app, and one of an app the store never had.
+    const installation = container.Labels[BACKEND_LABELS.installation]!;
+    const strays = [await leftBehind(installation, deleted), await leftBehind(installation, missingArn())];
+
+    const second = await start();
+    const again = second.client();
+    await execIn(docker, container.Id, ['touch', '/tmp/ready']);
+    const app = await settled(again, creating, 'Available', 'Failed');
+    assert.equal(app.Status, 'Available', app.Error?.Reason);
+    assert.deepEqual((await appContainers(docker, creating)).map((found) => found.Id), [container.Id], 'the same container, and only it');
+    await eventually('the strays to be removed', async () => ((await docker.listContainers({ all: true, filters: { id: strays } })).length === 0 ? true : undefined));
+
+    await again.send(new DeletePartnerAppCommand({ Arn: creating }));
+    await settled(again, creating, 'Deleted');
+    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [`${BACKEND_LABELS.installation}=${installation}`] } }), []);
+  });
+});
