@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { busyShare, describeMachine, filesystemOf, loadAverage } from './lib/machine.js';
 import { BENCH_SETTINGS, freePort, ROOT, startBareServer, startMoto, startPartnerplane, type Running } from './lib/processes.js';
+import { dockerBench } from './docker.js';
 import { EXECUTION_ROLE, seedApps, seededArn } from './lib/seed.js';
 import { callOk, signCall, wireText, type Endpoint } from './lib/signing.js';
 import { fixed, median, percent, table, times } from './lib/stats.js';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     'scale-apps': { type: 'string' },
     'skip-moto': { type: 'boolean', default: false },
     'skip-scale': { type: 'boolean', default: false },
+    'skip-docker': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'check-budget': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
@@ -474,6 +476,7 @@ async function main(): Promise<void> {
   if (profileDir) progress(`CPU profile of the server written to ${profileDir}`);
   if (!args['skip-moto']) await againstMoto(results);
   const scaled = args['skip-scale'] ? undefined : await scale();
+  const docker = args['skip-docker'] ? undefined : await dockerBench({ sequential: quick ? 2 : 20, concurrent: quick ? 3 : 50, workDir, progress });
 
   const settings = Object.entries(BENCH_SETTINGS).map(([flag, value]) => `${flag} ${value}`).join(' ');
   const report = [
@@ -489,6 +492,7 @@ async function main(): Promise<void> {
   const verdict = budget(results);
   if (verdict.lines.length) report.push('', 'Budget:', ...verdict.lines);
   if (scaled) report.push('', `### With ${SMALL_APPS} and with ${scaled.apps} apps stored`, '', scaleReport(scaled));
+  if (docker) report.push('', '### Apps on the docker runtime', '', docker);
   console.log(report.join('\n'));
   if (args['check-budget'] && !verdict.met) process.exitCode = 1;
 }

@@ -117,6 +117,9 @@ export interface PartnerplaneOptions {
   port?: number;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof), written when it stops. */
   cpuProfileDir?: string;
+  /** `serve` flags over BENCH_SETTINGS. */
+  flags?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Lifecycle delays short enough that updated apps are updatable again long before a round reuses them. */
@@ -131,8 +134,9 @@ export const BENCH_SETTINGS = {
 export async function startPartnerplane(options: PartnerplaneOptions): Promise<Running> {
   const port = options.port ?? (await freePort());
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const flags = Object.entries({ ...BENCH_SETTINGS, '--host': HOSTNAME, '--port': String(port), '--data-dir': options.dataDir }).flat();
-  return launch(process.execPath, [...profile, path.join(ROOT, 'dist/cli.js'), 'serve', ...flags], (line) => line.includes('partnerplane listening'), { hostname: HOSTNAME, port }, 30_000);
+  const flags = Object.entries({ ...BENCH_SETTINGS, ...options.flags, '--host': HOSTNAME, '--port': String(port), '--data-dir': options.dataDir }).flat();
+  const ready = (line: string) => line.includes('partnerplane listening');
+  return launch(process.execPath, [...profile, path.join(ROOT, 'dist/cli.js'), 'serve', ...flags], ready, { hostname: HOSTNAME, port }, 30_000, options.env);
 }
 
 /** The floor: node:http reading the request and answering `bytes` bytes of fixed JSON. */

@@ -13,7 +13,7 @@ import { skipWithoutDocker, testDocker, testImage, TEST_DOCKER_HOST } from '../h
 import { tempDir } from '../helpers/server.js';
 import { freshDataLocation, startServerProcess, type DataLocation, type ServerProcess } from '../helpers/serverProcess.js';
 import { createInput, missingArn, ROOT_ADMIN } from '../operations/support.js';
-import { appContainers, dockerTestSetup, execIn } from './dockerSupport.js';
+import { appContainers, dockerTestSetup, execIn, removeAppBackends } from './dockerSupport.js';
 import { eventually, settled } from './support.js';
 
 describe('the docker runtime across a SIGKILL of partnerplane', { skip: skipWithoutDocker }, () => {
@@ -36,8 +36,10 @@ describe('the docker runtime across a SIGKILL of partnerplane', { skip: skipWith
     data = await freshDataLocation();
     flags = [...data.flags, '--app-runtime', 'docker', '--app-catalog', catalogFile, '--reconcile-interval-ms', '25'];
   });
+  const arns = new Set<string>();
   after(async () => {
     for (const server of servers) await server.kill();
+    await removeAppBackends(docker, arns);
     await data?.remove();
     fs.rmSync(scratch, { recursive: true, force: true });
   });
@@ -59,6 +61,7 @@ describe('the docker runtime across a SIGKILL of partnerplane', { skip: skipWith
       const found = await appContainers(docker, creating);
       return found.length === 1 && found[0]!.State === 'running' ? found[0]! : undefined;
     });
+    arns.add(creating).add(deleted);
     await settled(client, deleted, 'Available');
     await client.send(new DeletePartnerAppCommand({ Arn: deleted }));
     await settled(client, deleted, 'Deleted');

@@ -14,7 +14,7 @@ import type Docker from 'dockerode';
 import { skipWithoutDocker, testDocker, TEST_DOCKER_HOST } from '../helpers/docker.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 import { accountClient, createInput, ROOT_ADMIN } from '../operations/support.js';
-import { appContainers, appVolumes, dockerTestSetup, execIn } from './dockerSupport.js';
+import { appContainers, appVolumes, dockerTestSetup, execIn, removeAppBackends } from './dockerSupport.js';
 import { eventually, gatewaySession, settled } from './support.js';
 
 describe('the docker runtime', { skip: skipWithoutDocker }, () => {
@@ -30,12 +30,18 @@ describe('the docker runtime', { skip: skipWithoutDocker }, () => {
     const { catalog } = await dockerTestSetup(docker, scratch);
     server = await startTestServer({ appRuntime: 'docker', catalog, createDelayMs: 0, updateDelayMs: 0, deleteDelayMs: 0 });
   });
+  const arns = new Set<string>();
   after(async () => {
     await server?.close();
+    await removeAppBackends(docker, arns);
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  const create = async (client: SageMakerClient, overrides: Parameters<typeof createInput>[0]) => (await client.send(new CreatePartnerAppCommand(createInput({ Tier: 'small', ...overrides })))).Arn!;
+  const create = async (client: SageMakerClient, overrides: Parameters<typeof createInput>[0]) => {
+    const { Arn } = await client.send(new CreatePartnerAppCommand(createInput({ Tier: 'small', ...overrides })));
+    arns.add(Arn!);
+    return Arn!;
+  };
   const running = (arn: string) =>
     eventually(`a running container of ${arn}`, async () => {
       const found = await appContainers(docker, arn);

@@ -55,6 +55,14 @@ export const appContainers = (docker: Docker, arn: string) => docker.listContain
 /** The app's volumes on the engine. */
 export const appVolumes = async (docker: Docker, arn: string) => (await docker.listVolumes({ filters: { label: [`${BACKEND_LABELS.arn}=${arn}`] } })).Volumes ?? [];
 
+/** Removes what the apps left on the engine (a closed server leaves its containers running, for the next start to adopt). */
+export async function removeAppBackends(docker: Docker, arns: Iterable<string>): Promise<void> {
+  for (const arn of arns) {
+    for (const container of await appContainers(docker, arn)) await docker.getContainer(container.Id).remove({ force: true });
+    for (const volume of await appVolumes(docker, arn)) await docker.getVolume(volume.Name).remove();
+  }
+}
+
 /** Runs a command in the container; resolves to what it wrote, once it has run. */
 export async function execIn(docker: Docker, id: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
