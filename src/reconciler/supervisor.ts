@@ -36,6 +36,12 @@ const RESTART_BACKOFF_MS = { first: 1_000, max: 60_000 };
 /** A look that failed (the runtime or the store did not answer) is made again after this. */
 const RETRY_AFTER_ERROR_MS = 2_000;
 const ORPHAN_SWEEP_MS = 60_000;
+/**
+ * How often a started backend's health check is tried while it comes up: a loopback GET costs
+ * little, and an app is Available within this of its backend answering (the runtime itself is
+ * asked only once a poll).
+ */
+const HEALTH_PROBE_MS = 25;
 
 /** Told of what backends do, for the metrics. */
 export interface BackendObserver {
@@ -186,12 +192,15 @@ export class Supervisor {
 
   /**
    * Follows the transition's new generation, in this look, until it ends (or the app moves on, or
-   * this partnerplane stops): started, then health-checked every poll, writing only what changes.
+   * this partnerplane stops): started, then health-checked (every HEALTH_PROBE_MS within each poll), writing only what changes.
    */
   private async bringUp(claimed: PartnerApp): Promise<void> {
     for (let app = await this.provisionIdentity(claimed); !this.closing; ) {
+      const looked = Date.now();
       if ((await this.bringUpStep(app)) === 'settled') return;
-      await sleep(this.pollMs);
+      // The rest of the poll, cut short by the end of a start under way: the next look follows it at once.
+      const starting = [...this.starts].filter(([key]) => key.startsWith(`${app.arn}#`)).map(([, start]) => start.done);
+      await Promise.race([sleep(Math.max(0, this.pollMs - (Date.now() - looked))), ...starting]);
       const fresh = await this.store.getApp(app.arn);
       if (!fresh || fresh.status !== app.status || fresh.lastModifiedTime !== app.lastModifiedTime) return this.wake(this.clock.now());
       app = fresh;
@@ -232,7 +241,7 @@ export class Supervisor {
   /** A started generation: Available once healthy (and its least time in the transition has passed), Failed past its start timeout. */
   private async awaitHealth(app: PartnerApp, spec: BackendSpec, info: BackendInfo): Promise<'settled' | 'waiting'> {
     const progress = { generation: spec.generation, transition: app.lastModifiedTime };
-    if (await probeHealth(info.address!, spec.healthPath)) {
+    if (await this.healthyWithin(info.address!, spec.healthPath, this.pollMs)) {
       const delay = transitionDelayMs(this.options.delays, app.type, app.status === 'Creating' ? 'createDelayMs' : 'updateDelayMs');
       if (this.clock.now() < app.lastModifiedTime + delay) return this.observe(app, { ...progress, phase: 'waiting for health', detail: 'healthy' });
       return this.succeed(app, spec.generation, info.address!);
@@ -242,6 +251,16 @@ export class Supervisor {
       return this.fail(app, spec.generation, new BackendFailure('HealthCheckTimeout', reason));
     }
     return this.observe(app, { ...progress, phase: 'waiting for health', detail: undefined });
+  }
+
+  /** Whether the backend passes its health check within `ms`, tried every HEALTH_PROBE_MS. */
+  private async healthyWithin(address: string, healthPath: string, ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      if (await probeHealth(address, healthPath)) return true;
+      if (this.closing || Date.now() + HEALTH_PROBE_MS > until) return false;
+      await sleep(HEALTH_PROBE_MS);
+    }
   }
 
   private async succeed(app: PartnerApp, generation: number, address: string): Promise<'settled'> {
