@@ -7,33 +7,15 @@
 # Both trust the certificate authorities this machine trusts, so that npm inside a build reaches
 # the registry the way this machine does.
 #   scripts/node-base-images.sh CACHE_DIR
-# The Debian trees are kept in CACHE_DIR as tarballs (written whole, then renamed), so later runs
-# only import them.
+# The Debian trees are kept in CACHE_DIR as tarballs (scripts/debian-rootfs.sh), so later runs only
+# import them.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: DOCKER_HOST=… $0 CACHE_DIR" >&2; exit 2; }
 : "${DOCKER_HOST:?DOCKER_HOST must name the engine to build in}"
-mkdir -p "$1"
-cache=$(cd "$1" && pwd)
+cache=$1
+here=$(dirname "$0")
 # The recipe's version is in the names: change it whenever the debootstrap arguments change.
 RECIPE=v1
-
-rootfs() {
-  local name=$1
-  shift
-  local tar="$cache/$name-$RECIPE.tar"
-  if [ ! -s "$tar" ]; then
-    local dir
-    dir=$(mktemp -d "$cache/$name.XXXXXX")
-    if ! debootstrap --variant=minbase "$@" bookworm "$dir" http://deb.debian.org/debian >"$dir.log" 2>&1; then
-      tail -n 20 "$dir.log" >&2
-      rm -rf "$dir" "$dir.log"
-      exit 1
-    fi
-    tar -C "$dir" -cf "$tar.$$" . && mv "$tar.$$" "$tar"
-    rm -rf "$dir" "$dir.log"
-  fi
-  echo "$tar"
-}
 
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
@@ -68,7 +50,7 @@ build() {
     echo "$tag"
     return
   fi
-  docker import "$(rootfs "$rootfs_image" "$@")" "partnerplane-base/$rootfs_image:$RECIPE" >/dev/null
+  docker import "$("$here/debian-rootfs.sh" "$cache" "$rootfs_image-$RECIPE" "$@")" "partnerplane-base/$rootfs_image:$RECIPE" >/dev/null
   docker build -q --build-arg "ROOTFS=partnerplane-base/$rootfs_image:$RECIPE" --label "partnerplane.base=$identity $*" -t "$tag" "$context" >/dev/null
   echo "$tag"
 }
