@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createAdminApi } from './admin/api.js';
+import { CatalogReleases } from './admin/releases.js';
 import { appLogsMount, GET_LOGS_ACTION } from './api/appLogs.js';
 import { CLOUDFORMATION_ACTIONS, INFRASTRUCTURE_AS_CODE_OPERATIONS, infrastructureAsCodeMounts } from './api/cloudFormation.js';
 import { createInvoker, sageMakerOperations, type Invoke } from './api/invoke.js';
@@ -25,8 +26,7 @@ import type { Config } from './config.js';
 import { consoleLanding, createConsole } from './console/console.js';
 import { newConsoleSecret } from './console/session.js';
 import { transitionDelayMs, type LifecycleSettings } from './domain/lifecycle.js';
-import { catalogFingerprint } from './domain/maintenance.js';
-import { APP_TYPES, parseAppArn } from './domain/partnerApp.js';
+import { parseAppArn } from './domain/partnerApp.js';
 import { newGatewaySecret } from './domain/presignedUrl.js';
 import { CALL_PARTNER_APP_API_ACTION, Gateway } from './gateway/gateway.js';
 import { createLogger, type Logger } from './logger.js';
@@ -96,7 +96,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     throw error;
   });
   const urls = new PublicUrls(config.publicUrl);
-  const { mounts, reconciler, retention, gateway, reporting } = await assemble({ config, logger, clock, store, credentials, urls });
+  const { mounts, reconciler, retention, gateway, reporting, releases } = await assemble({ config, logger, clock, store, credentials, urls });
   const { server, drain } = createDrainableServer(mountTable(mounts, reporting));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
@@ -121,6 +121,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     close: async () => {
       // The reconciler finishes its current transaction (releasing what it claimed) while the
       // requests in flight finish; the store closes only when neither needs it any more.
+      releases.stop();
       await Promise.all([drain(), reconciler.stop(), retention?.stop()]);
       gateway.close();
       await store.close();
@@ -135,6 +136,7 @@ interface Assembled {
   retention: AuditRetention | undefined;
   gateway: Gateway;
   reporting: ErrorReporting;
+  releases: CatalogReleases;
 }
 
 /** A client gone before its request was complete: nobody to answer, and no failure of the server. */
@@ -158,13 +160,6 @@ function lifecycleSettings(config: Config, urls: PublicUrls): LifecycleSettings 
   };
 }
 
-/** A catalog other than the one the apps' maintenance was planned with has every Available app planned again. */
-async function replanMaintenance({ store, clock, logger }: Foundation, lifecycle: LifecycleSettings): Promise<void> {
-  const catalog = catalogFingerprint(Object.fromEntries(APP_TYPES.map((type) => [type, lifecycle.versions(type)])));
-  const apps = await store.replanMaintenance(catalog, clock.now());
-  if (apps > 0) logger.info({ apps }, 'the version catalog changed: maintenance is planned again');
-}
-
 /**
  * The supervisor of apps' backends, when a runtime runs them (the runtime labels what it runs with
  * the installation, one id per database). Its claims name this replica by its host and data
@@ -176,7 +171,10 @@ function createSupervisor(base: Foundation, runtime: Runtime, lifecycle: Lifecyc
   return new Supervisor({
     store,
     runtime,
-    catalog: config.catalog,
+    // Read at each use: a version released at runtime replaces the catalog (admin/releases.ts).
+    get catalog() {
+      return config.catalog;
+    },
     lifecycle,
     delays: config,
     clock,
@@ -196,7 +194,6 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const refusals = new AnonymousRefusals(store, metrics, logger);
   const retention = config.auditRetentionDays === undefined ? undefined : new AuditRetention(store, config.auditRetentionDays, metrics, logger);
   const lifecycle = lifecycleSettings(config, urls);
-  await replanMaintenance(base, lifecycle);
   const installation = await store.sharedSecret('installation', () => randomUUID());
   const runtime = await createRuntime(config, { installation, dataDir: config.dataDir, logger });
   const supervisor = runtime && createSupervisor(base, runtime, lifecycle, metrics);
@@ -209,6 +206,8 @@ async function assemble(base: Foundation): Promise<Assembled> {
     observeLag: (lateByMs) => metrics.transitionApplied(lateByMs),
     supervisor,
   });
+  const releases = new CatalogReleases({ store, config, clock, logger, wakeReconciler: () => reconciler.wake(clock.now()) });
+  await releases.start();
   const gatewaySecret = await store.sharedSecret('gateway', newGatewaySecret);
   const invoker = { ...base, gatewaySecret, observer, scheduleTransition: (dueAt: number) => reconciler.wake(dueAt) };
   const invoke: Invoke = createInvoker(invoker, sageMakerOperations);
@@ -230,7 +229,7 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const logs = appLogsMount({ credentials, store, runtime });
   const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, logs, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
-    mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, clock, wakeReconciler: () => reconciler.wake(clock.now()) }));
+    mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, clock, releases, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }
-  return { mounts, reconciler, retention, gateway, reporting };
+  return { mounts, reconciler, retention, gateway, reporting, releases };
 }

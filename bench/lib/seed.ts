@@ -1,10 +1,13 @@
 /**
  * Fills a data directory with apps without going through the API: the real schema (the store's
- * own migrations create it) and the store's own row mapping, bulk-inserted in one transaction.
+ * own migrations create it) and the store's own row mapping, bulk-inserted in one transaction,
+ * each app's maintenance planned as the server plans it (so that the server, started with the
+ * built-in catalog, finds nothing to plan again: domain/maintenance.ts).
  */
 import Database from 'better-sqlite3';
 import { appArn, type PartnerApp } from '../../src/domain/partnerApp.js';
 import { builtInCatalog } from '../../src/catalog/builtin.js';
+import { nextMaintenanceAt } from '../../src/domain/maintenance.js';
 import { gatewayPath } from '../../src/publicUrls.js';
 import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
@@ -32,6 +35,7 @@ export async function seedApps(dataDir: string, count: number, publicUrl: string
     const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`);
     const usage = db.prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + excluded.live_apps');
     const start = Date.now() - count;
+    const versions = builtInCatalog.types.comet!.versions;
     db.transaction(() => {
       for (let index = 0; index < count; index++) {
         const time = start + index;
@@ -49,9 +53,10 @@ export async function seedApps(dataDir: string, count: number, publicUrl: string
           lastModifiedTime: time,
           failTransition: false,
         };
-        insert.run(...appToRow(app));
+        insert.run(...appToRow({ ...app, dueAt: nextMaintenanceAt(app, versions, time) }));
       }
       usage.run(BENCH_ACCOUNT, count);
+      db.prepare('UPDATE maintenance_plan SET catalog = ?').run(builtInCatalog.maintenanceFingerprint());
     }).immediate();
   } finally {
     db.close();

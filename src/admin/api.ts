@@ -12,6 +12,9 @@
  *   PUT  /admin/state                     import: replaces all state
  *   GET  /admin/clock                     the service's time, and whether it can be moved
  *   POST /admin/clock                     {"advanceMs"}: moves a movable clock (--movable-clock) forward
+ *   GET  /admin/versions                  the catalog's versions of each type offered
+ *   POST /admin/versions                  {"type", "version", "eolDate", "releaseNotes"?, …}: releases a
+ *                                          version (releases.ts); reset forgets the releases
  *
  * Changes are audited like mutating API calls, under the principal `admin`.
  */
@@ -27,6 +30,7 @@ import { adminForbidden, adminNoRoute, adminUnauthorized, adminWrongMethod, reso
 import type { Mount } from '../protocol/mounts.js';
 import { writeJson } from '../protocol/serialize.js';
 import type { AuditRecord, FailureTarget, Store } from '../store/store.js';
+import type { CatalogReleases } from './releases.js';
 import { snapshotFrom, stateDocument } from './state.js';
 
 const ADMIN_PATH = '/admin';
@@ -46,6 +50,8 @@ export interface AdminOptions {
   audit: AuditLog;
   /** The service's time; moved by POST /admin/clock when it is movable. */
   clock: Clock;
+  /** Versions released at runtime, over the catalog in config. */
+  releases: CatalogReleases;
   /** Tells the reconciler that imported apps may have transitions due. */
   wakeReconciler(): void;
 }
@@ -150,6 +156,15 @@ function advanceClock(clock: Clock, body: unknown): object {
   return clockOf(clock);
 }
 
+/** Each offered type's current version and versions, as DescribePartnerApp knows them. */
+function catalogVersions({ catalog }: Config): object {
+  const types = catalog.offered().map((type) => {
+    const { current, versions } = catalog.types[type]!;
+    return [type, { current, versions: versions.map(({ version, eolDate, releaseNotes }) => ({ version, eolDate, releaseNotes })) }];
+  });
+  return { types: Object.fromEntries(types) };
+}
+
 function adminRoutes(options: AdminOptions): Record<string, Record<string, Route>> {
   const { store, config } = options;
   const configuredDelays: TransitionDelays = { createDelayMs: config.createDelayMs, updateDelayMs: config.updateDelayMs, deleteDelayMs: config.deleteDelayMs };
@@ -159,6 +174,7 @@ function adminRoutes(options: AdminOptions): Record<string, Record<string, Route
         audited: 'AdminReset',
         async handle() {
           await store.reset();
+          await options.releases.refresh();
           Object.assign(config, configuredDelays);
           config.typeDelays = undefined;
           return { reset: true, lifecycle: delaysOf(config) };
@@ -182,6 +198,17 @@ function adminRoutes(options: AdminOptions): Record<string, Record<string, Route
     '/admin/state': {
       GET: { handle: async () => stateDocument(await store.exportState(), Date.now()) },
       PUT: { audited: 'AdminImportState', handle: (body) => importState(options, body) },
+    },
+    '/admin/versions': {
+      GET: { handle: async () => catalogVersions(config) },
+      POST: {
+        audited: 'AdminReleaseVersion',
+        targetOf: (body) => {
+          const { type, version } = isObject(body) ? body : {};
+          return typeof type === 'string' && typeof version === 'string' ? `${type} ${version}` : undefined;
+        },
+        handle: (body) => options.releases.release(body),
+      },
     },
     '/admin/clock': {
       GET: { handle: async () => clockOf(options.clock) },

@@ -8,6 +8,8 @@
  * entry after an app's version is the upgrade DescribePartnerApp offers and UpdatePartnerApp applies.
  */
 import type { PartnerAppType } from '../domain/partnerApp.js';
+import { catalogFingerprint } from '../domain/maintenance.js';
+import { compareVersions } from '../domain/rules/partners.js';
 
 /** How to run a version (what a runtime needs of the catalog). */
 export interface RunSpec {
@@ -94,6 +96,21 @@ export class Catalog {
   /** A tier's resources; none for a type that does not list its tiers (or a tier it no longer lists). */
   resourcesOf(type: PartnerAppType, tier: string): TierResources {
     return this.types[type]?.tiers?.[tier] ?? {};
+  }
+
+  /** What the apps' maintenance is planned with (domain/maintenance.ts): the same for catalogs whose versions and end-of-life dates are. */
+  maintenanceFingerprint(): string {
+    return catalogFingerprint(Object.fromEntries(this.offered().map((type) => [type, this.types[type]!.versions])));
+  }
+
+  /**
+   * This catalog with a version released at runtime (catalog/release.ts) added to its offered type,
+   * in version order: a new catalog, so that what was worked out from this one can be told apart.
+   */
+  withRelease(type: PartnerAppType, release: CatalogVersion): Catalog {
+    const entries = this.entriesOf(type);
+    const versions = [...entries.versions, release].sort((a, b) => compareVersions(a.version, b.version));
+    return new Catalog({ ...this.types, [type]: { ...entries, versions } }, this.source);
   }
 
   private entriesOf(type: PartnerAppType): TypeCatalog {

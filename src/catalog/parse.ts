@@ -4,6 +4,7 @@
  * to fix. The format is documented, with a complete example, in docs/runtimes.md.
  */
 import { APP_TYPES, type PartnerAppType } from '../domain/partnerApp.js';
+import { compareVersions } from '../domain/rules/partners.js';
 import { Catalog, catalogVersion, type CatalogVersion, type RunSpec, type TierResources, type TypeCatalog } from './catalog.js';
 
 export class CatalogError extends Error {}
@@ -137,4 +138,27 @@ export function parseCatalog(text: string, source: string, need: RunNeed): Catal
   // In the model's order, so that messages listing the offered types read the same whatever the file's order.
   const entries = APP_TYPES.filter((type) => types[type] !== undefined).map((type) => [type, typeEntry(types[type], `types.${type}`, sharedTiers, need)] as const);
   return new Catalog(Object.fromEntries(entries) as Record<PartnerAppType, TypeCatalog>, source);
+}
+
+/** A RunSpec as the fields of a catalog entry, for a release to inherit what it does not say. */
+function runFields(run: RunSpec | undefined): Json {
+  if (!run) return {};
+  const { startTimeoutMs, ...fields } = run;
+  return { ...fields, startTimeoutSeconds: startTimeoutMs / 1000 };
+}
+
+/**
+ * A version released at runtime (POST /admin/versions): `{"type", …}` and the fields of a catalog
+ * file's version entry. Its type must be offered and the version new to it; what it does not say
+ * of how it runs it takes from the type's newest version (choice: a new version of the same software
+ * runs as the last one did).
+ */
+export function parseRelease(value: unknown, catalog: Catalog, need: RunNeed): { type: PartnerAppType; entry: CatalogVersion } {
+  const { type, ...given } = object(value, 'the release', ['type', ...VERSION_FIELDS]);
+  if (!catalog.offers(type as PartnerAppType)) fail('the release', `type must be one of the types offered (${catalog.offered().join(', ')}), got ${JSON.stringify(type)}`);
+  const versions = catalog.types[type as PartnerAppType]!.versions;
+  const newest = versions.reduce((a, b) => (compareVersions(a.version, b.version) >= 0 ? a : b));
+  const entry = versionEntry(given, 'the release', runFields(newest.run), need);
+  if (versions.some((v) => v.version === entry.version)) fail('the release', `${type} ${entry.version} is in the catalog already`);
+  return { type: type as PartnerAppType, entry };
 }

@@ -10,18 +10,26 @@ import type { Input, OperationContext, Output } from './context.js';
  * until the app changes), with and without the upgrade: the same app gives the same answer, which
  * is then frozen too, so that its serialised text is kept with it (serialize.ts), rather than built
  * and serialised anew for every call. An entry lives as long as its app object is held (by the
- * SQLite store's AppCache).
+ * SQLite store's AppCache), and its catalog: a version released at runtime makes a new catalog,
+ * whose answers (AvailableUpgrade) are others.
  */
 type Answer = Output<'DescribePartnerApp'>;
+type SharedAnswers = Record<'plain' | 'withUpgrade', WeakMap<PartnerApp, Answer>>;
 
-const sharedAnswers = { plain: new WeakMap<PartnerApp, Answer>(), withUpgrade: new WeakMap<PartnerApp, Answer>() };
+const answersByCatalog = new WeakMap<Catalog, SharedAnswers>();
+
+function sharedAnswers(catalog: Catalog): SharedAnswers {
+  let answers = answersByCatalog.get(catalog);
+  if (!answers) answersByCatalog.set(catalog, (answers = { plain: new WeakMap(), withUpgrade: new WeakMap() }));
+  return answers;
+}
 
 export async function DescribePartnerApp(input: Input<'DescribePartnerApp'>, context: OperationContext): Promise<Answer> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: true });
   const withUpgrade = input.IncludeAvailableUpgrade === true;
   const catalog = context.config.catalog;
   if (!Object.isFrozen(app)) return answerFor(app, withUpgrade, catalog);
-  const answers = withUpgrade ? sharedAnswers.withUpgrade : sharedAnswers.plain;
+  const answers = sharedAnswers(catalog)[withUpgrade ? 'withUpgrade' : 'plain'];
   let answer = answers.get(app);
   if (answer === undefined) answers.set(app, (answer = deepFreeze(answerFor(app, withUpgrade, catalog))));
   return answer;

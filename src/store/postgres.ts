@@ -21,11 +21,13 @@ import * as retention from './postgresRetention.js';
 import { AUDIT_TYPES, runStatement as run } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
+import { releaseFromRow, type ReleaseRow } from './releaseRows.js';
 import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
 import { appFromRow, appStateToRow, appToRow, summaryFromRow, tagColumns, type AppRow, type SummaryRow } from './rows.js';
 import {
   type AuditQuery,
   type AuditRecord,
+  type CatalogRelease,
   type DueOutcome,
   type FailureTarget,
   type IdempotencyKey,
@@ -376,12 +378,24 @@ export class PostgresStore implements Store {
     return rows[0]?.due ?? undefined;
   }
 
-  replanMaintenance(catalog: string, now: number): Promise<number> {
+  replanMaintenance(catalog: string, now: number, force = false): Promise<number> {
     return this.transaction(async (db) => {
-      if ((await run<{ catalog: string }>(db, 'plannedCatalog', [])).rows[0]?.catalog === catalog) return 0;
+      if ((await run<{ catalog: string }>(db, 'plannedCatalog', [])).rows[0]?.catalog === catalog && !force) return 0;
       await run(db, 'planCatalog', [catalog]);
       return (await run(db, 'dueForMaintenance', [now, now])).rowCount ?? 0;
     });
+  }
+
+  async releaseVersion({ type, version, entry, releasedAt }: Omit<CatalogRelease, 'seq'>): Promise<boolean> {
+    return (await run(this.pool, 'insertRelease', [type, version, entry, releasedAt])).rowCount === 1;
+  }
+
+  async listReleases(): Promise<CatalogRelease[]> {
+    return (await run<ReleaseRow>(this.pool, 'listReleases', [])).rows.map(releaseFromRow);
+  }
+
+  async latestRelease(): Promise<number> {
+    return (await run<{ latest: number }>(this.pool, 'latestRelease', [])).rows[0]!.latest;
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {

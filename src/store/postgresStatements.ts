@@ -51,6 +51,9 @@ export const POSTGRES_STATEMENTS = {
   lockClaimedApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 AND backend_owner = $2 FOR UPDATE`,
   renewBackendClaim: 'UPDATE apps SET backend_lease_until = $1 WHERE arn = $2',
   releaseBackends: 'UPDATE apps SET backend_owner = NULL, backend_lease_until = NULL WHERE backend_owner = $1',
+  insertRelease: 'INSERT INTO catalog_releases (type, version, entry, released_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+  listReleases: 'SELECT seq, type, version, entry, released_at FROM catalog_releases ORDER BY seq',
+  latestRelease: 'SELECT coalesce(max(seq), 0) AS latest FROM catalog_releases',
   // The cut-offs typed: an untyped CASE would make them text.
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN $1::bigint ELSE $2::bigint END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < $1',
@@ -81,7 +84,7 @@ export const POSTGRES_STATEMENTS = {
   allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
   allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
-  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates, resource_requests',
+  forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates, resource_requests, catalog_releases',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
   nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < $1 ORDER BY time LIMIT 1 OFFSET $2',
   countAuditBefore: 'SELECT count(*) AS removed FROM audit_log WHERE time < $1',

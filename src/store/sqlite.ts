@@ -25,10 +25,12 @@ import { prepareStatements, preparedWhenUsed, SQLITE_ONLY_STATEMENTS, SQLITE_STA
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
+import { releaseFromRow, type ReleaseRow } from './releaseRows.js';
 import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
 import {
   type AuditQuery,
   type AuditRecord,
+  type CatalogRelease,
   type DueOutcome,
   type FailureTarget,
   type IdempotencyKey,
@@ -359,9 +361,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  replanMaintenance(catalog: string, now: number): Promise<number> {
+  replanMaintenance(catalog: string, now: number, force = false): Promise<number> {
     return this.writes.run((): number => {
-      if (preparedWhenUsed(this.db, 'plannedCatalog').get() === catalog) return 0;
+      if (!force && preparedWhenUsed(this.db, 'plannedCatalog').get() === catalog) return 0;
       preparedWhenUsed(this.db, 'planCatalog').run(catalog);
       this.appCache?.clear();
       return this.statements.dueForMaintenance.run(now, now).changes;
@@ -403,6 +405,18 @@ export class SqliteStore implements Store {
 
   async nextDueAt(): Promise<number | undefined> {
     return (this.statements.nextDue.get() as number | null) ?? undefined;
+  }
+
+  releaseVersion({ type, version, entry, releasedAt }: Omit<CatalogRelease, 'seq'>): Promise<boolean> {
+    return this.writes.run(() => preparedWhenUsed(this.db, 'insertRelease').run(type, version, entry, releasedAt).changes === 1);
+  }
+
+  async listReleases(): Promise<CatalogRelease[]> {
+    return (preparedWhenUsed(this.db, 'listReleases').all() as ReleaseRow[]).map(releaseFromRow);
+  }
+
+  async latestRelease(): Promise<number> {
+    return preparedWhenUsed(this.db, 'latestRelease').get() as number;
   }
 
   async purgeExpired(now: number, idempotencyBefore: number): Promise<void> {

@@ -53,6 +53,9 @@ export const SQLITE_STATEMENTS = {
   lockClaimedApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = ? AND backend_owner = ?`,
   renewBackendClaim: 'UPDATE apps SET backend_lease_until = ? WHERE arn = ?',
   releaseBackends: 'UPDATE apps SET backend_owner = NULL, backend_lease_until = NULL WHERE backend_owner = ?',
+  insertRelease: 'INSERT INTO catalog_releases (type, version, entry, released_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  listReleases: 'SELECT seq, type, version, entry, released_at FROM catalog_releases ORDER BY seq',
+  latestRelease: 'SELECT coalesce(max(seq), 0) FROM catalog_releases',
   purgeIdempotency: `DELETE FROM idempotency WHERE created_at < (CASE WHEN operation = '${CLOUD_CONTROL_IDEMPOTENCY}' THEN ? ELSE ? END)`,
   purgeUsedTokens: 'DELETE FROM used_tokens WHERE expires_at < ?',
   purgeRequests: 'DELETE FROM resource_requests WHERE event_time < ?',
@@ -83,7 +86,7 @@ export const SQLITE_STATEMENTS = {
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
   // Several statements (SQLite has no TRUNCATE): run with exec, not prepared.
   forgetAll:
-    'DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates; DELETE FROM resource_requests;',
+    'DELETE FROM apps; DELETE FROM tags; DELETE FROM idempotency; DELETE FROM account_usage; DELETE FROM used_tokens; DELETE FROM failing_creates; DELETE FROM resource_requests; DELETE FROM catalog_releases;',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",
   nthOldestAuditTime: 'SELECT time FROM audit_log WHERE time < ? ORDER BY time LIMIT 1 OFFSET ?',
   countAuditBefore: 'SELECT count(*) FROM audit_log WHERE time < ?',
@@ -120,6 +123,7 @@ export const SINGLE_VALUES: readonly StatementName[] = [
   'countTagsAfterMerge',
   'nextDue',
   'plannedCatalog',
+  'latestRelease',
   'waitingRequest',
   'getSecret',
   'ping',
@@ -140,6 +144,9 @@ export const PREPARED_WHEN_USED = [
   'listRefusals',
   'plannedCatalog',
   'planCatalog',
+  'insertRelease',
+  'listReleases',
+  'latestRelease',
 ] as const;
 
 /** Every statement prepared once, but forgetAll (several statements, run with exec) and PREPARED_WHEN_USED. */

@@ -46,6 +46,11 @@ export const STATEMENT_NAMES = [
   'lockClaimedApp',
   'renewBackendClaim',
   'releaseBackends',
+  // versions released at runtime (the admin API)
+  /** Inserts the release unless its type has that version released already. */
+  'insertRelease',
+  'listReleases',
+  'latestRelease',
   /** Client tokens past their time: Cloud Control's (first value) and the SageMaker API's (second). */
   'purgeIdempotency',
   'purgeUsedTokens',

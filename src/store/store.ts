@@ -126,6 +126,18 @@ export interface StateSnapshot {
   failingCreates: PartnerAppType[];
 }
 
+/** A version released at runtime (the admin API), kept so that every replica and every restart has it. */
+export interface CatalogRelease {
+  /** Its order among releases (set by the store). */
+  seq: number;
+  type: PartnerAppType;
+  version: string;
+  /** Its catalog entry as it was given (JSON), read as a catalog file's version is. */
+  entry: string;
+  /** Epoch ms. */
+  releasedAt: number;
+}
+
 /** What the reconciler decided for a due app, with the audit record to store beside it (an upgrade maintenance started). */
 export type DueOutcome = Advance & { audit?: AuditRecord };
 
@@ -183,8 +195,16 @@ export interface Store {
    * Unless the apps' maintenance was last planned with the catalog of this fingerprint: makes every
    * Available app due at `now` (those due sooner stay so), for the reconciler to plan its maintenance
    * again, and records the fingerprint; in one transaction. Returns how many apps were made due.
+   * `force` plans again even with that fingerprint (a replica that has just learned of a release).
    */
-  replanMaintenance(catalog: string, now: number): Promise<number>;
+  replanMaintenance(catalog: string, now: number, force?: boolean): Promise<number>;
+
+  /** Stores a release; false, with nothing stored, when its type has that version released already. */
+  releaseVersion(release: Omit<CatalogRelease, 'seq'>): Promise<boolean>;
+  /** Every release, oldest first. */
+  listReleases(): Promise<CatalogRelease[]>;
+  /** The newest release's seq (0 when none): a replica that has loaded up to it has them all. */
+  latestRelease(): Promise<number>;
   /**
    * Drops idempotency records created before `idempotencyBefore` (Cloud Control's ClientTokens
    * after their own 36 hours), single-use marks past expiry and Cloud Control requests older than
@@ -233,7 +253,7 @@ export interface Store {
   listRefusals(limit: number): Promise<RefusalCount[]>;
 
   // Test support, reached only through the admin API.
-  /** Forgets every app, tag, idempotency record, Cloud Control request, single-use mark and armed failure; keeps shared secrets and the audit log. */
+  /** Forgets every app, tag, idempotency record, Cloud Control request, single-use mark, armed failure and release; keeps shared secrets and the audit log. */
   reset(): Promise<void>;
   exportState(): Promise<StateSnapshot>;
   /** Replaces all state with the snapshot in one transaction (quota usage is recomputed from it). */

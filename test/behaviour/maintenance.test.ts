@@ -207,3 +207,49 @@ test('an Update that turns automatic upgrades on or moves the window plans again
   const operations = (await maintenanceRecords()).filter((record) => [turnedOn, moved, busy, failing].includes(record.target!));
   assert.deepEqual(operations.map((record) => record.operation), Array(4).fill('AutoMinorVersionUpgrade'), 'each upgrade started is audited once, the failed one too');
 });
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, json: await response.json() };
+}
+
+test('releasing a version: AvailableUpgrade offers it, and the windows upgrade to it', async () => {
+  // From Thursday 2027-06-10 06:00, where the test above ended.
+  const create = async (input: Partial<CreatePartnerAppCommandInput>) => (await client.send(new CreatePartnerAppCommand(createInput({ Type: 'lakera-guard', ...input })))).Arn!;
+  const [automatic, manual] = await Promise.all([create({ EnableAutoMinorVersionUpgrade: true, ...window('Fri:03:00') }), create(window('Fri:03:00'))]);
+  await simulate([automatic, manual], clock.now() + HOUR, HOUR);
+  await client.send(new UpdatePartnerAppCommand({ Arn: manual, AppVersion: '1.5' }));
+  await simulate([manual], clock.now() + 2 * HOUR, HOUR);
+  assert.equal((await describeApp(client, manual, true)).AvailableUpgrade, undefined, '1.5 is the newest');
+
+  const release = { type: 'lakera-guard', version: '1.6', eolDate: '2029-06-30', releaseNotes: ['Multilingual detectors.'] };
+  assert.deepEqual(await admin('POST', '/admin/versions', release), { status: 200, json: { released: { type: 'lakera-guard', version: '1.6', eolDate: '2029-06-30', releaseNotes: ['Multilingual detectors.'] } } });
+  const manualApp = await describeApp(client, manual, true);
+  assert.deepEqual([manualApp.Version, manualApp.AvailableUpgrade], ['1.5', { Version: '1.6', ReleaseNotes: ['Multilingual detectors.'] }]);
+  assert.deepEqual((await describeApp(client, automatic, true)).AvailableUpgrade, { Version: '1.5', ReleaseNotes: ['Custom policy sets.', 'Lower detection latency.'] }, 'the next version, one step');
+  const listed = (await admin('GET', '/admin/versions')).json.types['lakera-guard'];
+  assert.deepEqual(listed.versions.map((v: { version: string }) => v.version), ['1.4', '1.5', '1.6']);
+
+  // The automatic app goes straight to 1.6 in its window, Friday 03:00; the other stays on 1.5.
+  const seen = await simulate([automatic, manual], at('2027-06-11T06:00:00Z'), HOUR);
+  const steps = seen.get(automatic)!.map(({ status, version, lastModified }) => `${status} ${version} ${new Date(lastModified).toISOString().slice(5, 16)}`);
+  assert.deepEqual(steps.slice(-2), ['Updating 1.4 06-11T03:00', 'Available 1.6 06-11T04:30']);
+  assert.equal((await describeApp(client, manual)).Version, '1.5');
+
+  for (const [body, message] of [
+    [release, 'the release: lakera-guard 1.6 is in the catalog already'],
+    [{ ...release, type: 'jupyter' }, 'the release: type must be one of the types offered (lakera-guard, comet, deepchecks-llm-evaluation, fiddler), got "jupyter"'],
+    [{ ...release, version: '1.7', eolDate: '2029-02-30' }, 'the release (1.7).eolDate: 2029-02-30 is not a date'],
+    [{ ...release, version: 'latest' }, 'the release.version: must be a string matching /^\\d+\\.\\d+$/, got "latest"'],
+  ] as const) {
+    assert.deepEqual(await admin('POST', '/admin/versions', body), { status: 400, json: { __type: 'ValidationException', message } }, message);
+  }
+  const audited = (await server.server.store.listAudit({ limit: 1000 })).filter((record) => record.operation === 'AdminReleaseVersion');
+  assert.deepEqual(audited.map(({ target, outcome }) => [target, outcome]).reverse(), [
+    ['lakera-guard 1.6', 'success'],
+    ['lakera-guard 1.6', 'ValidationException'],
+    ['jupyter 1.6', 'ValidationException'],
+    ['lakera-guard 1.7', 'ValidationException'],
+    ['lakera-guard latest', 'ValidationException'],
+  ]);
+});

@@ -17,6 +17,8 @@ const postgresUrl = testPostgresUrl();
 const skip = postgresUrl ? false : 'replicas share a PostgreSQL database: this runs in the PostgreSQL run of the suite';
 
 const MINUTE = 60_000;
+const WEEK = 7 * 24 * 60 * MINUTE;
+const ADMIN_TOKEN = 'replicas-admin-token';
 const APPS = 30;
 // Tuesday 2027-06-01 00:00 UTC; the apps' window opens on Wednesday at 10:00.
 const clock = new TestClock(Date.parse('2027-06-01T00:00:00Z'));
@@ -31,7 +33,7 @@ before(async () => {
   if (!postgresUrl) return;
   schema = await createTestSchema(postgresUrl);
   const credentialsFile = writeCredentialsFile(tempDir(), [account]);
-  const settings = { databaseUrl: schema.url, credentialsFile, createDelayMs: MINUTE, updateDelayMs: 30 * MINUTE, reconcileIntervalMs: 60 * MINUTE };
+  const settings = { databaseUrl: schema.url, credentialsFile, adminToken: ADMIN_TOKEN, createDelayMs: MINUTE, updateDelayMs: 30 * MINUTE, reconcileIntervalMs: 60 * MINUTE };
   replicas = [await startTestServer(settings, { clock }), await startTestServer(settings, { clock })];
 });
 after(async () => {
@@ -50,10 +52,12 @@ async function reconciled(): Promise<void> {
   assert.fail('the reconcilers never caught up');
 }
 
+let arns: string[] = [];
+
 test('each upgrade of a window is started once, by one replica', { skip }, async () => {
   const [first, second] = replicas.map((replica) => replica.client({ credentials: account }));
   const input = { Type: 'lakera-guard' as const, EnableAutoMinorVersionUpgrade: true, MaintenanceConfig: { MaintenanceWindowStart: 'Wed:10:00' } };
-  const arns = await Promise.all(Array.from({ length: APPS }, async () => (await first!.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
+  arns = await Promise.all(Array.from({ length: APPS }, async () => (await first!.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
   for (const step of [MINUTE, WINDOW_OPENS - clock.now() - MINUTE, 0, 45 * MINUTE]) {
     clock.advance(step);
     await reconciled();
@@ -65,4 +69,26 @@ test('each upgrade of a window is started once, by one replica', { skip }, async
   }
   const records = (await replicas[1]!.server.store.listAudit({ accountId: account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
   assert.deepEqual(records.map((record) => record.target).sort(), [...arns].sort(), 'one record per app: no upgrade started twice');
+});
+
+test('a version released through one replica is offered by the other, and each app is upgraded to it once', { skip }, async () => {
+  const release = { type: 'lakera-guard', version: '1.6', eolDate: '2029-06-30', releaseNotes: ['Multilingual detectors.'] };
+  const response = await fetch(`${replicas[0]!.url}/admin/versions`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` }, body: JSON.stringify(release) });
+  assert.equal(response.status, 200, await response.text());
+  // The other replica learns of it from the store (it asks at least once a second).
+  const second = replicas[1]!.client({ credentials: account });
+  for (let attempt = 0; (await describeApp(second, arns[0]!, true)).AvailableUpgrade?.Version !== '1.6'; attempt++) {
+    assert.ok(attempt < 500, 'the second replica never offered 1.6');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await reconciled();
+  // Next Wednesday's window.
+  for (const step of [WINDOW_OPENS + WEEK - clock.now(), 45 * MINUTE]) {
+    clock.advance(step);
+    await reconciled();
+  }
+  for (const arn of arns) assert.equal((await describeApp(second, arn)).Version, '1.6', arn);
+  const records = (await replicas[0]!.server.store.listAudit({ accountId: account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
+  assert.equal(records.length, 2 * APPS, 'two upgrades of each app, each started once');
+  for (const arn of arns) assert.equal(records.filter((record) => record.target === arn).length, 2, arn);
 });

@@ -6,5 +6,6 @@ import { migration as auditRetention } from './003_audit_retention.js';
 import { migration as resourceRequests } from './004_resource_requests.js';
 import { migration as maintenance } from './005_maintenance.js';
 import { migration as backends } from './006_backends.js';
+import { migration as catalogReleases } from './007_catalog_releases.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance, backends];
+export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance, backends, catalogReleases];
