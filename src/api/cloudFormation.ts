@@ -5,7 +5,9 @@
  *   CloudFormation's DescribeType  the Query protocol (a form naming its Action), SigV4 for cloudformation
  * IAM names the actions of both cloudformation:<Operation>.
  */
+import type { Caller } from '../operations/context.js';
 import type { CloudControlContext } from '../cloudcontrol/handlers.js';
+import { arnPartition } from '../domain/rules/regions.js';
 import { cloudControlOperations, cloudFormationOperations, IAM_PREFIX } from '../cloudcontrol/operations/index.js';
 import { cloudControlModel, cloudFormationModel } from '../protocol/cloudControlShapes.js';
 import type { Mount } from '../protocol/mounts.js';
@@ -23,7 +25,10 @@ export const INFRASTRUCTURE_AS_CODE_OPERATIONS: readonly string[] = [...CLOUD_CO
 export const CLOUDFORMATION_ACTIONS: readonly string[] = INFRASTRUCTURE_AS_CODE_OPERATIONS.map((operation) => `${IAM_PREFIX}:${operation}`);
 
 const action = (operation: string) => `${IAM_PREFIX}:${operation}`;
-// Cloud Control's actions are on no particular resource: IAM's message names none.
+// IAM's refusal of a Cloud Control action names the account's resources in the region, as AWS's
+// does (aws/aws-sdk#140: "…cloudformation:ListResources on resource: arn:aws:cloudformation:<region>:<account>:resource/*…").
+const cloudControlResources = (_input: unknown, caller: Caller) => `arn:${arnPartition(caller.region)}:cloudformation:${caller.region}:${caller.accountId}:resource/*`;
+// DescribeType's names none (no refusal of it has been seen to name one).
 const noResource = () => undefined;
 
 /** The Cloud Control operations run the SageMaker operations as the resource handlers, so they need the caller's permissions. */
@@ -31,7 +36,7 @@ const cloudControlSet: OperationSet<CloudControlContext> = {
   registry: cloudControlOperations,
   model: cloudControlModel,
   action,
-  resourceOf: noResource,
+  resourceOf: cloudControlResources,
   contextOf: (context, credentials) => ({ ...context, allows: (name) => credentials.get(context.caller.accessKeyId)?.allows(name) ?? false }),
 };
 

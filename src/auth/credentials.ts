@@ -227,8 +227,8 @@ export function loadCredentials(config: Pick<Config, 'credentialsFile' | 'host'>
 /**
  * IAM's answer for the caller's key: AccessDeniedException unless one of its allowed actions
  * matches, worded as IAM words it; the resource is the one the request names. `resourceOf` is
- * called only when access is denied; it gives undefined for an action on no particular resource
- * (Cloud Control's), which IAM's message then does not name.
+ * called only when access is denied; it gives undefined for an action IAM names no resource for
+ * (DescribeType), which its message then does not name.
  */
 export function assertAllowed(credentials: Credentials, caller: Caller, action: string, resourceOf: () => string | undefined): void {
   if (credentials.get(caller.accessKeyId)?.allows(action)) return;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HandlerErrorCode, ResourceOperation, ResourceRequest } from '../domain/resourceRequests.js';
 import type { OperationContext } from '../operations/context.js';
+import { handlerAccessDenied } from '../protocol/cloudControlErrors.js';
 import { accessDenied, ServiceError } from '../protocol/errors.js';
 import { compileValidators } from '../validation/check.js';
 import { model as sageMakerModel } from '../protocol/shapes.js';
@@ -36,6 +37,9 @@ export function newRequest(context: OperationContext, operation: ResourceOperati
   return { token: randomUUID(), accountId, region, typeName: TYPE_NAME, operation, identifier, eventTime: context.clock.now() };
 }
 
+/** A SageMaker error as a handler's message quotes it. */
+const sageMakerDetail = (error: ServiceError, requestId: string) => `${error.message} (Service: SageMaker, Status Code: ${error.statusCode}, Request ID: ${requestId})`;
+
 /** AccessDenied, worded as SageMaker words it, for the first of the handler's permissions the caller lacks. */
 export function checkHandlerPermissions(context: CloudControlContext, handler: HandlerName, resource: string): void {
   const denied = handlerActions(handler).find((action) => !context.allows(action));
@@ -43,6 +47,18 @@ export function checkHandlerPermissions(context: CloudControlContext, handler: H
   throw accessDenied(
     `User: ${context.caller.principal} is not authorized to perform: ${denied} on resource: ${resource} because no identity-based policy allows the ${denied} action`,
   );
+}
+
+/**
+ * The same check for the read and list handlers, which run while the caller waits: no request
+ * record to fail, so the refusal is the call's AccessDeniedException, in Cloud Control's words.
+ */
+export function checkSyncHandlerPermissions(context: CloudControlContext, handler: 'read' | 'list', resource: string): void {
+  try {
+    checkHandlerPermissions(context, handler, resource);
+  } catch (error) {
+    throw handlerAccessDenied(TYPE_NAME, sageMakerDetail(error as ServiceError, context.requestId), randomUUID());
+  }
 }
 
 /** The SageMaker request as SageMaker's own model checks it (a Cloud Control schema is looser in places). */
@@ -72,7 +88,7 @@ function handlerErrorCode(error: ServiceError, operation: ResourceOperation): Ha
 
 /** The StatusMessage of a failed handler, in CloudFormation's wording. */
 function handlerMessage(request: ResourceRequest, errorCode: HandlerErrorCode, error: Error, requestId: string): string {
-  const detail = error instanceof ServiceError ? `${error.message} (Service: SageMaker, Status Code: ${error.statusCode}, Request ID: ${requestId})` : error.message;
+  const detail = error instanceof ServiceError ? sageMakerDetail(error, requestId) : error.message;
   return `Resource handler returned message: "${detail}" (RequestToken: ${request.token}, HandlerErrorCode: ${errorCode})`;
 }
 

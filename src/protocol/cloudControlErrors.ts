@@ -20,11 +20,22 @@ export const requestTokenNotFound = (token: string) => cloudControlError('Reques
 /** The message a resource handler gives for a resource that is not there (CloudFormation's handler framework). */
 export const notFoundMessage = (typeName: string, identifier: string) => `Resource of type '${typeName}' with identifier '${identifier}' was not found.`;
 
+/** How Cloud Control words the failure of a handler it runs while the caller waits (read, list). */
+const handlerReturnedFailed = (typeName: string, detail: string, handlerErrorCode: string, requestToken: string) =>
+  `${typeName} Handler returned status FAILED: ${detail} (HandlerErrorCode: ${handlerErrorCode}, RequestToken: ${requestToken})`;
+
 export const resourceNotFound = (typeName: string, identifier: string, requestToken: string) =>
-  cloudControlError(
-    'ResourceNotFoundException',
-    `${typeName} Handler returned status FAILED: ${notFoundMessage(typeName, identifier)} (HandlerErrorCode: NotFound, RequestToken: ${requestToken})`,
-  );
+  cloudControlError('ResourceNotFoundException', handlerReturnedFailed(typeName, notFoundMessage(typeName, identifier), 'NotFound', requestToken));
+
+/**
+ * A read or list handler refused by the service it calls (the caller lacks one of its permissions):
+ * the common AccessDeniedException, with the service's refusal inside, as AWS answers
+ * (aws-cloudformation-resource-providers-cloudformation#113: "(AccessDeniedException) when calling
+ * the ListResources operation: AWS::CloudFormation::HookVersion Handler returned status FAILED: …
+ * (HandlerErrorCode: AccessDenied, RequestToken: …)").
+ */
+export const handlerAccessDenied = (typeName: string, detail: string, requestToken: string) =>
+  new ServiceError('AccessDeniedException', 400, handlerReturnedFailed(typeName, detail, 'AccessDenied', requestToken));
 
 const pointers = (names: readonly string[]) => `[${names.map((name) => `/properties/${name}`).join(', ')}]`;
 

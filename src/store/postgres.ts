@@ -431,8 +431,12 @@ export class PostgresStore implements Store {
     return rows[0]?.token;
   }
 
-  async cancelResourceRequest(token: string, now: number): Promise<boolean> {
-    return (await run(this.pool, 'cancelRequest', [now, token])).rowCount === 1;
+  cancelResourceRequest(token: string, now: number, audit?: AuditRecord): Promise<boolean> {
+    return this.transaction(async (db) => {
+      if ((await run(db, 'cancelRequest', [now, token])).rowCount !== 1) return false;
+      await this.appendAuditRecords(db, [audit]);
+      return true;
+    });
   }
 
   async consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {

@@ -455,8 +455,12 @@ export class SqliteStore implements Store {
     return (this.statements.waitingRequest.get(arn) as string | undefined) ?? undefined;
   }
 
-  cancelResourceRequest(token: string, now: number): Promise<boolean> {
-    return this.writes.run(() => this.statements.cancelRequest.run(now, token).changes === 1);
+  cancelResourceRequest(token: string, now: number, audit?: AuditRecord): Promise<boolean> {
+    return this.writes.run(() => {
+      if (this.statements.cancelRequest.run(now, token).changes !== 1) return false;
+      this.appendAuditRecord(audit);
+      return true;
+    });
   }
 
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean> {

@@ -222,8 +222,8 @@ export interface Store {
   listResourceRequests(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<ResourceRequest, number>>;
   /** The token of a request still waiting on a transition of this app, if there is one. */
   waitingResourceRequest(arn: string): Promise<string | undefined>;
-  /** Marks the request canceled (once): false if it already was. */
-  cancelResourceRequest(token: string, now: number): Promise<boolean>;
+  /** Marks the request canceled (once), with the call's audit record: false (and nothing stored) if it already was. */
+  cancelResourceRequest(token: string, now: number, audit?: AuditRecord): Promise<boolean>;
 
   /** Records a single-use token; false if it was used already. */
   consumeOnce(tokenId: string, expiresAt: number): Promise<boolean>;

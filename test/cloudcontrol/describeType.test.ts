@@ -63,6 +63,15 @@ test('other types, versions, Actions and parameters answer as CloudFormation ans
   const action = await describeType({ Action: 'ListStacks' });
   assert.equal(action.status, 400);
   assert.deepEqual(errorOf(action.text), { type: 'Sender', code: 'InvalidAction', message: 'Could not find operation ListStacks for version 2010-05-15' });
+  const version = await describeType({ Version: '2010-05-16', Type: 'RESOURCE', TypeName: TYPE_NAME });
+  assert.deepEqual(errorOf(version.text), { type: 'Sender', code: 'InvalidAction', message: 'Could not find operation DescribeType for version 2010-05-16' });
+  const noAction = await rawRequest(server.url, null, {
+    body: form({ Version: '2010-05-15', Type: 'RESOURCE', TypeName: TYPE_NAME }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    signing: { service: 'cloudformation' },
+  });
+  assert.equal(noAction.status, 400);
+  assert.deepEqual(errorOf(noAction.text), { type: 'Sender', code: 'MissingAction', message: 'Missing Action' });
 });
 
 test('signatures: for cloudformation, in the Query protocol\'s words', async () => {
@@ -72,6 +81,10 @@ test('signatures: for cloudformation, in the Query protocol\'s words', async () 
   const wrongService = await describeType({ Type: 'RESOURCE', TypeName: TYPE_NAME }, { signing: { service: 'sagemaker' } });
   assert.equal(wrongService.status, 403);
   assert.deepEqual(errorOf(wrongService.text), { type: 'Sender', code: 'SignatureDoesNotMatch', message: "Credential should be scoped to correct service: 'cloudformation'." });
+  const incomplete = await describeType({ Type: 'RESOURCE', TypeName: TYPE_NAME }, { credentials: null, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', authorization: 'AWS4-' } });
+  assert.equal(incomplete.status, 400);
+  assert.equal(errorOf(incomplete.text).code, 'IncompleteSignature');
+  assert.match(errorOf(incomplete.text).message!, /^Authorization header requires 'Credential' parameter\./);
   const wrongSecret = await describeType({ Type: 'RESOURCE', TypeName: TYPE_NAME }, { credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' } });
   assert.equal(errorOf(wrongSecret.text).code, 'SignatureDoesNotMatch');
   const unknownKey = await describeType({ Type: 'RESOURCE', TypeName: TYPE_NAME }, { credentials: { accessKeyId: 'AKIANOBODY', secretAccessKey: 'x' } });

@@ -138,6 +138,61 @@ test('a JSON Patch for each kind of property: string, boolean, object, map, list
   assert.equal(final.EnableIamSessionBasedIdentity, false);
 });
 
+test('a JSON Patch for each kind of property in the schema: write-only, create-only, read-only', async () => {
+  const client = cloudControlClient(server);
+  // Write-only: accepted in a desired state, never shown; a patch adds it (it is not in the model
+  // read back, so a replace finds no path), and it is still never shown.
+  const created = await create(client, { ClientToken: 'model-token-1' });
+  const arn = created.Identifier!;
+  const done = await settled(client, created.RequestToken!);
+  assert.equal(Object.hasOwn(JSON.parse(done.ResourceModel!), 'ClientToken'), false);
+  assert.equal(Object.hasOwn(await model(client, arn), 'ClientToken'), false);
+  const patchDocument = (document: unknown[]) => client.send(new UpdateResourceCommand({ TypeName: TYPE_NAME, Identifier: arn, PatchDocument: JSON.stringify(document) }));
+  await rejectsWith(patchDocument([{ op: 'replace', path: '/ClientToken', value: 'model-token-2' }]), {
+    name: 'ValidationException',
+    message: 'Invalid patch document: patch operation 1 (replace /ClientToken): the path does not exist',
+  });
+  const added = await update(client, arn, [{ op: 'add', path: '/ClientToken', value: 'model-token-2' }, { op: 'replace', path: '/Tier', value: 'medium' }]);
+  assert.equal(added.OperationStatus, 'SUCCESS');
+  const afterAdd = await model(client, arn);
+  assert.equal(Object.hasOwn(afterAdd, 'ClientToken'), false);
+  assert.equal(afterAdd.Tier, 'medium');
+  // The schema still checks a write-only property's value.
+  await rejectsWith(patchDocument([{ op: 'add', path: '/ClientToken', value: 'not valid!' }]), {
+    name: 'ValidationException',
+    message: 'Model validation failed (#/ClientToken: string [not valid!] does not match pattern ^[a-zA-Z0-9-]+$)',
+  });
+
+  // Create-only: every one the schema names, changed in one patch, is named in the refusal.
+  await rejectsWith(
+    patchDocument([
+      { op: 'replace', path: '/Name', value: 'othername' },
+      { op: 'replace', path: '/Type', value: 'fiddler' },
+      { op: 'replace', path: '/ExecutionRoleArn', value: 'arn:aws:iam::123456789012:role/Other' },
+      { op: 'replace', path: '/AuthType', value: 'IDC' },
+      { op: 'add', path: '/KmsKeyId', value: 'key' },
+    ]),
+    {
+      name: 'NotUpdatableException',
+      message: 'Invalid patch update: createOnlyProperties [/properties/Name, /properties/Type, /properties/ExecutionRoleArn, /properties/AuthType, /properties/KmsKeyId] cannot be updated',
+    },
+  );
+  // Read-only: every one, changed or removed, is refused (before the create-only check).
+  await rejectsWith(
+    patchDocument([
+      { op: 'replace', path: '/Arn', value: `${arn}x` },
+      { op: 'remove', path: '/BaseUrl' },
+      { op: 'replace', path: '/CurrentVersionEolDate', value: '2030-01-01T00:00:00Z' },
+      { op: 'replace', path: '/Name', value: 'othername' },
+    ]),
+    {
+      name: 'ValidationException',
+      message: 'Invalid patch update: readOnlyProperties [/properties/Arn, /properties/BaseUrl, /properties/CurrentVersionEolDate] cannot be updated',
+    },
+  );
+  assert.deepEqual(await model(client, arn), afterAdd, 'the refused patches changed nothing');
+});
+
 test('refused before any handler runs: the type, the schema, read-only and create-only properties, the patch', async () => {
   const client = cloudControlClient(server);
   await rejectsWith(client.send(new CreateResourceCommand({ TypeName: 'AWS::S3::Bucket', DesiredState: '{}' })), {
@@ -317,7 +372,7 @@ test('a key allowed Cloud Control but not the handler\'s SageMaker actions gets 
     assert.match(denied.StatusMessage!, new RegExp(`is not authorized to perform: sagemaker:CreatePartnerApp on resource: arn:aws:sagemaker:us-east-1:${ccOnly.accountId}:partner-app/\\*`));
     await rejectsWith(cloudControlClient(restricted, readOnly).send(new CreateResourceCommand({ TypeName: TYPE_NAME, DesiredState: desiredState() })), {
       name: 'AccessDeniedException',
-      message: `User: arn:aws:iam::${readOnly.accountId}:user/${readOnly.accessKeyId} is not authorized to perform: cloudformation:CreateResource because no identity-based policy allows the cloudformation:CreateResource action`,
+      message: `User: arn:aws:iam::${readOnly.accountId}:user/${readOnly.accessKeyId} is not authorized to perform: cloudformation:CreateResource on resource: arn:aws:cloudformation:us-east-1:${readOnly.accountId}:resource/* because no identity-based policy allows the cloudformation:CreateResource action`,
     });
     const listed = await cloudControlClient(restricted, readOnly).send(new ListResourcesCommand({ TypeName: TYPE_NAME }));
     assert.deepEqual(listed.ResourceDescriptions, []);

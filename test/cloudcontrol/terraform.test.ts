@@ -35,7 +35,7 @@ async function terraformProblem(): Promise<string | undefined> {
 const problem = await terraformProblem();
 const required = process.env.PARTNERPLANE_REQUIRE_TERRAFORM === '1';
 // What Terraform proves is on the wire, whatever the store: it runs once, in the SQLite run.
-const skip = testPostgresUrl() ? 'Terraform runs in the SQLite run of the suite' : problem && !required ? `skipped: ${problem}` : false;
+const skip = testPostgresUrl() ? 'Terraform runs in the SQLite run of the suite' : problem && !required ? problem : false;
 
 /** The fenced block after the marker in docs/infrastructure-as-code.md. */
 function documentedConfiguration(): string {

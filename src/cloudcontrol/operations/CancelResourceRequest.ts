@@ -17,6 +17,7 @@ export async function CancelResourceRequest(input: Input<'CancelResourceRequest'
   if (!CANCELABLE.has(status)) {
     throw notCancelable(request.token, status);
   }
-  if (await context.store.cancelResourceRequest(request.token, context.clock.now())) context.audit?.stored();
+  // The call's audit record goes in with the cancel; a request canceled already is audited after the call.
+  if (await context.store.cancelResourceRequest(request.token, context.clock.now(), context.audit?.record(request.token))) context.audit?.stored();
   return requestEvent(context, request.token);
 }

@@ -1,7 +1,7 @@
 import { appArn } from '../../domain/partnerApp.js';
 import { MAX_TAGS_PER_RESOURCE } from '../../operations/common.js';
 import { listTakesNoModel } from '../../protocol/cloudControlErrors.js';
-import { checkHandlerPermissions, type CloudControlContext } from '../handlers.js';
+import { checkSyncHandlerPermissions, type CloudControlContext } from '../handlers.js';
 import { pageTokens } from '../pageToken.js';
 import { modelOf } from '../resourceModel.js';
 import { assertType } from '../resources.js';
@@ -19,7 +19,7 @@ export async function ListResources(input: Input<'ListResources'>, context: Clou
   if (input.ResourceModel !== undefined && input.ResourceModel.trim() !== '{}') {
     throw listTakesNoModel(TYPE_NAME);
   }
-  checkHandlerPermissions(context, 'list', appArn(context.caller.region, context.caller.accountId, '*'));
+  checkSyncHandlerPermissions(context, 'list', appArn(context.caller.region, context.caller.accountId, '*'));
   const { accountId, region } = context.caller;
   const limit = input.MaxResults ?? DEFAULT_PAGE_SIZE;
   const descriptions: object[] = [];
