@@ -46,6 +46,7 @@ const CLIENT_ONLY_SUITES = [
   'test/auth/vectors.test.ts',
   'test/cloudcontrol/clients.test.ts',
   'test/cloudcontrol/terraform.test.ts',
+  'test/cloudcontrol/terraformSkip.test.ts',
   'test/cloudcontrol/jsonPatch.test.ts',
   'test/cloudcontrol/schema.test.ts',
   // The two-node swarm and the runtime on it behave the same whatever the store.

@@ -2,7 +2,8 @@
  * The Cloud Control API and DescribeType with the clients people use: boto3 (its cloudcontrol
  * client, paginators and the resource_request_success waiter, and cloudformation's describe_type)
  * and the AWS CLI (`aws cloudcontrol …`), over the whole life of an app, and their errors as
- * botocore parses them. Child processes against a real server.
+ * botocore parses them (each modeled error as its own exception class; the waiter failing on FAILED
+ * and CANCEL_COMPLETE; the CLI's waiter and the errors it prints). Child processes against a real server.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -168,4 +169,87 @@ test('the AWS CLI: create-resource, get-resource-request-status, get-resource, l
   }
   assert.equal(status.OperationStatus, 'SUCCESS');
   await assert.rejects(aws('get-resource', '--type-name', TYPE_NAME, '--identifier', arn), /ResourceNotFoundException/);
+});
+
+test('boto3: botocore reads each Cloud Control error as its modeled exception; the waiter fails on CANCEL_COMPLETE', { ...once, timeout: 120_000 }, async () => {
+  const name = uniqueName('boterr');
+  const result = await boto3(`
+desired = {'Name': '${name}', 'Type': 'comet', 'Tier': 'small', 'AuthType': 'IAM', 'ExecutionRoleArn': '${ROLE_ARN}', 'ApplicationConfig': {'AdminUsers': ['${ROOT_ADMIN}']}}
+def caught(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        return {'class': type(e).__name__, 'code': e.response['Error']['Code'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}
+    return None
+out = {}
+waiter = cc.get_waiter('resource_request_success')
+created = cc.create_resource(TypeName=T, DesiredState=json.dumps(desired), ClientToken='boto-errors')['ProgressEvent']
+waiter.wait(RequestToken=created['RequestToken'], WaiterConfig={'Delay': 1, 'MaxAttempts': 20})
+arn = created['Identifier']
+patch = lambda ops: json.dumps(ops)
+out['TypeNotFoundException'] = caught(cc.get_resource, TypeName='AWS::S3::Bucket', Identifier=arn)
+out['ResourceNotFoundException'] = caught(cc.get_resource, TypeName=T, Identifier=arn + 'X')
+out['NotUpdatableException'] = caught(cc.update_resource, TypeName=T, Identifier=arn, PatchDocument=patch([{'op': 'replace', 'path': '/Name', 'value': 'other'}]))
+out['ClientTokenConflictException'] = caught(cc.create_resource, TypeName=T, DesiredState=json.dumps({**desired, 'Tier': 'large'}), ClientToken='boto-errors')
+out['RequestTokenNotFoundException'] = caught(cc.get_resource_request_status, RequestToken='no-such-request')
+out['InvalidRequestException'] = caught(cc.list_resources, TypeName=T, ResourceModel=json.dumps({'Name': 'x'}))
+out['ConcurrentModificationException'] = caught(cc.cancel_resource_request, RequestToken=created['RequestToken'])
+out['ValidationException'] = caught(cc.update_resource, TypeName=T, Identifier=arn, PatchDocument=patch([{'op': 'remove', 'path': '/Arn'}]))
+updating = cc.update_resource(TypeName=T, Identifier=arn, PatchDocument=patch([{'op': 'replace', 'path': '/Tier', 'value': 'large'}]))['ProgressEvent']
+out['ConcurrentOperationException'] = caught(cc.delete_resource, TypeName=T, Identifier=arn)
+out['canceled'] = cc.cancel_resource_request(RequestToken=updating['RequestToken'])['ProgressEvent']['OperationStatus']
+try:
+    waiter.wait(RequestToken=updating['RequestToken'], WaiterConfig={'Delay': 1, 'MaxAttempts': 30})
+    out['waiter'] = None
+except Exception as e:
+    out['waiter'] = str(e)
+print(json.dumps(out))
+`);
+  const modeled = [
+    ['TypeNotFoundException', 400],
+    ['ResourceNotFoundException', 400],
+    ['NotUpdatableException', 400],
+    ['ClientTokenConflictException', 400],
+    ['RequestTokenNotFoundException', 400],
+    ['InvalidRequestException', 400],
+    ['ConcurrentModificationException', 500],
+    ['ConcurrentOperationException', 400],
+  ] as const;
+  for (const [code, status] of modeled) assert.deepEqual(result[code], { class: code, code, status }, code);
+  // Not in Cloud Control's model: botocore's generic ClientError, with the code.
+  assert.deepEqual(result.ValidationException, { class: 'ClientError', code: 'ValidationException', status: 400 });
+  assert.equal(result.canceled, 'CANCEL_IN_PROGRESS');
+  assert.match(result.waiter, /Waiter ResourceRequestSuccess failed: Waiter encountered a terminal failure state: For expression "ProgressEvent\.OperationStatus" we matched expected path: "CANCEL_COMPLETE"/);
+});
+
+test('the AWS CLI: its waiter, and the errors it prints', { ...once, timeout: 180_000 }, async () => {
+  const desired = (name: string) => JSON.stringify({ Name: name, Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: ROLE_ARN, ApplicationConfig: { AdminUsers: [ROOT_ADMIN] } });
+  const [{ ProgressEvent: created }, { ProgressEvent: broken }] = await Promise.all([
+    aws('create-resource', '--type-name', TYPE_NAME, '--desired-state', desired(uniqueName('cliwait')), '--client-token', 'cli-errors'),
+    aws('create-resource', '--type-name', TYPE_NAME, '--desired-state', desired(uniqueName('broken'))),
+  ]);
+  // `aws cloudcontrol wait resource-request-success` prints nothing and exits 0 on SUCCESS, 255 on FAILED (CLI v1's code for any error).
+  assert.deepEqual(await aws('wait', 'resource-request-success', '--request-token', created.RequestToken), {});
+  await assert.rejects(aws('wait', 'resource-request-success', '--request-token', broken.RequestToken), (error: Error & { code?: number; stderr?: string }) => {
+    assert.equal(error.code, 255);
+    assert.match(error.stderr ?? '', /Waiter ResourceRequestSuccess failed: Waiter encountered a terminal failure state: For expression "ProgressEvent\.OperationStatus" we matched expected path: "FAILED"/);
+    return true;
+  });
+  const failures: [string[], RegExp][] = [
+    [['get-resource', '--type-name', 'AWS::S3::Bucket', '--identifier', created.Identifier], /An error occurred \(TypeNotFoundException\) when calling the GetResource operation: The type 'AWS::S3::Bucket' cannot be found\./],
+    [['get-resource-request-status', '--request-token', 'no-such-request'], /An error occurred \(RequestTokenNotFoundException\) when calling the GetResourceRequestStatus operation: Request with token no-such-request was not found/],
+    [['create-resource', '--type-name', TYPE_NAME, '--desired-state', '{}'], /An error occurred \(ValidationException\) when calling the CreateResource operation: Model validation failed \(#: required key \[Name\] not found/],
+    [['create-resource', '--type-name', TYPE_NAME, '--desired-state', desired(uniqueName('cli')), '--client-token', 'cli-errors'], /An error occurred \(ClientTokenConflictException\) when calling the CreateResource operation: Client token cli-errors has already been used in another resource request\./],
+    [['list-resources', '--type-name', TYPE_NAME, '--resource-model', '{"Name":"x"}'], /An error occurred \(InvalidRequestException\) when calling the ListResources operation: AWS::SageMaker::PartnerApp is listed without a resource model/],
+    [['update-resource', '--type-name', TYPE_NAME, '--identifier', created.Identifier, '--patch-document', '[{"op":"remove","path":"/BaseUrl"}]'], /An error occurred \(ValidationException\) when calling the UpdateResource operation: Invalid patch update: readOnlyProperties \[\/properties\/BaseUrl\] cannot be updated/],
+  ];
+  await Promise.all(
+    failures.map(([args, expected]) =>
+      assert.rejects(aws(...args), (error: Error & { code?: number; stderr?: string }) => {
+        assert.equal(error.code, 255, `aws cloudcontrol ${args[0]}: ${error.stderr}`);
+        assert.match(error.stderr ?? '', expected);
+        return true;
+      }),
+    ),
+  );
 });
