@@ -137,6 +137,7 @@ async function importState(options: AdminOptions, body: unknown): Promise<object
       idempotencyRecords: snapshot.idempotency.length,
       usedTokens: snapshot.usedTokens.length,
       failingCreates: snapshot.failingCreates.length,
+      resourceRequests: snapshot.resourceRequests.length,
     },
   };
 }

@@ -1,19 +1,22 @@
 /**
  * The JSON document the admin API exports and imports: every app (with its tags), idempotency
- * record, used single-use token and armed create failure. Versioned, so a later partnerplane can
- * read an older export; an import is checked in full before anything is replaced.
+ * record, used single-use token, armed create failure and Cloud Control request. Versioned, so a
+ * later partnerplane can read an older export; an import is checked in full before anything is
+ * replaced.
  *
  *   { "format": "partnerplane-state", "version": 1, "exportedAt": "<ISO time>",
  *     "apps": [{ <PartnerApp fields>, "tags": [{ "Key", "Value" }] }],     oldest first
  *     "idempotencyRecords": [{ accountId, region, operation, token, requestHash, response, createdAt }],
  *     "usedTokens": [{ tokenId, expiresAt }],
- *     "failingCreates": ["<app type>"] }
+ *     "failingCreates": ["<app type>"],
+ *     "resourceRequests": [{ <ResourceRequest fields> }] }             oldest first; absent in older exports
  *
  * Times are epoch milliseconds, as the store keeps them.
  */
 import { APP_STATUSES, APP_TYPES, parseAppArn, type PartnerApp, type Tag } from '../domain/partnerApp.js';
 import { partitionOf } from '../domain/rules/regions.js';
 import { validationError } from '../protocol/errors.js';
+import type { ResourceRequest } from '../domain/resourceRequests.js';
 import type { IdempotencyRecord, StateSnapshot } from '../store/store.js';
 
 export const STATE_FORMAT = 'partnerplane-state';
@@ -27,6 +30,7 @@ export interface StateDocument {
   idempotencyRecords: IdempotencyRecord[];
   usedTokens: { tokenId: string; expiresAt: number }[];
   failingCreates: string[];
+  resourceRequests: ResourceRequest[];
 }
 
 export function stateDocument(snapshot: StateSnapshot, now: number): StateDocument {
@@ -38,6 +42,7 @@ export function stateDocument(snapshot: StateSnapshot, now: number): StateDocume
     idempotencyRecords: snapshot.idempotency,
     usedTokens: snapshot.usedTokens,
     failingCreates: snapshot.failingCreates,
+    resourceRequests: snapshot.resourceRequests,
   };
 }
 
@@ -137,6 +142,37 @@ function idempotencyFrom(value: unknown, path: string): IdempotencyRecord {
   };
 }
 
+const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
+const OPERATION_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED', 'CANCEL_IN_PROGRESS', 'CANCEL_COMPLETE'] as const;
+
+function settledFrom(value: unknown, path: string): ResourceRequest['settled'] {
+  const raw = object(value, path);
+  return {
+    status: oneOf(raw.status, OPERATION_STATUSES, `${path}.status`),
+    errorCode: optional(raw.errorCode, (code) => string(code, `${path}.errorCode`)) as NonNullable<ResourceRequest['settled']>['errorCode'],
+    message: optional(raw.message, (message) => string(message, `${path}.message`)),
+  };
+}
+
+function requestFrom(value: unknown, path: string): ResourceRequest {
+  const raw = object(value, path);
+  const status = (member: string) => optional(raw[member], (given) => oneOf(given, APP_STATUSES, `${path}.${member}`));
+  return {
+    token: string(raw.token, `${path}.token`),
+    accountId: string(raw.accountId, `${path}.accountId`),
+    region: string(raw.region, `${path}.region`),
+    typeName: string(raw.typeName, `${path}.typeName`),
+    operation: oneOf(raw.operation, OPERATIONS, `${path}.operation`),
+    identifier: optional(raw.identifier, (identifier) => string(identifier, `${path}.identifier`)),
+    eventTime: time(raw.eventTime, `${path}.eventTime`),
+    waitsFor: status('waitsFor'),
+    endedStatus: status('endedStatus'),
+    endedReason: optional(raw.endedReason, (reason) => string(reason, `${path}.endedReason`)),
+    settled: optional(raw.settled, (settled) => settledFrom(settled, `${path}.settled`)),
+    cancelledAt: optional(raw.cancelledAt, (cancelled) => time(cancelled, `${path}.cancelledAt`)),
+  };
+}
+
 /**
  * Reads a state document, checking everything the store's constraints would otherwise refuse
  * halfway (duplicate ARNs, two live apps of one name, repeated keys), so a bad document is a
@@ -182,5 +218,13 @@ export function snapshotFrom(document: unknown): StateSnapshot {
     return type;
   });
 
-  return { apps, idempotency, usedTokens, failingCreates };
+  const requestTokens = new Set<string>();
+  const resourceRequests = array(raw.resourceRequests ?? [], 'resourceRequests').map((value, index) => {
+    const path = `resourceRequests[${index}]`;
+    const request = requestFrom(value, path);
+    unique(requestTokens, request.token, path, 'a request token');
+    return request;
+  });
+
+  return { apps, idempotency, usedTokens, failingCreates, resourceRequests };
 }

@@ -502,6 +502,7 @@ export class PostgresStore implements Store {
         idempotency: (await run<IdempotencyRow>(db, 'allIdempotency', [])).rows,
         usedTokens: (await run<StateRows['usedTokens'][number]>(db, 'allUsedTokens', [])).rows,
         failingCreates: (await run<{ type: string }>(db, 'allFailingCreates', [])).rows.map((row) => row.type),
+        requests: (await run<RequestRow>(db, 'allRequests', [])).rows,
       });
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
@@ -519,6 +520,7 @@ export class PostgresStore implements Store {
       }
       for (const token of snapshot.usedTokens) await run(db, 'useToken', [token.tokenId, token.expiresAt]);
       for (const type of snapshot.failingCreates) await run(db, 'armCreate', [type]);
+      for (const request of snapshot.resourceRequests) await this.insertRequest(db, request);
       await run(db, 'recountUsage', []);
     });
   }

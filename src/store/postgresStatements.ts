@@ -83,6 +83,7 @@ export const POSTGRES_STATEMENTS = {
   allTags: 'SELECT arn, key, value FROM tags ORDER BY arn, key',
   allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
   allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
+  allRequests: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests ORDER BY seq`,
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
   forgetAll: 'TRUNCATE apps, tags, idempotency, account_usage, used_tokens, failing_creates, resource_requests, catalog_releases',
   recountUsage: "INSERT INTO account_usage (account_id, live_apps) SELECT account_id, count(*) FROM apps WHERE status <> 'Deleted' GROUP BY account_id",

@@ -530,6 +530,7 @@ export class SqliteStore implements Store {
         idempotency: this.statements.allIdempotency.all() as StateRows['idempotency'],
         usedTokens: this.statements.allUsedTokens.all() as StateRows['usedTokens'],
         failingCreates: this.statements.allFailingCreates.all() as string[],
+        requests: this.statements.allRequests.all() as RequestRow[],
       }),
     )();
   }
@@ -544,6 +545,7 @@ export class SqliteStore implements Store {
       for (const record of snapshot.idempotency) this.remember(record);
       for (const token of snapshot.usedTokens) this.statements.useToken.run(token.tokenId, token.expiresAt);
       for (const type of snapshot.failingCreates) this.statements.armCreate.run(type);
+      for (const request of snapshot.resourceRequests) this.insertRequest(request);
       this.statements.recountUsage.run();
     });
   }

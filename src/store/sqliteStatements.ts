@@ -83,6 +83,7 @@ export const SQLITE_STATEMENTS = {
   allTags: 'SELECT arn, key, value FROM tags ORDER BY arn, key',
   allIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency`,
   allUsedTokens: 'SELECT token_id, expires_at FROM used_tokens',
+  allRequests: `SELECT seq, ${REQUEST_COLUMNS} FROM resource_requests ORDER BY seq`,
   allFailingCreates: 'SELECT type FROM failing_creates ORDER BY type',
   // Several statements (SQLite has no TRUNCATE): run with exec, not prepared.
   forgetAll:

@@ -1,5 +1,6 @@
 /** Rows of the state the admin API exports, shared by every store so both build the snapshot alike. */
 import type { PartnerAppType, Tag } from '../domain/partnerApp.js';
+import { requestFromRow, type RequestRow } from './requestRows.js';
 import { appFromRow, type AppRow } from './rows.js';
 import type { IdempotencyRecord, StateSnapshot } from './store.js';
 
@@ -30,6 +31,8 @@ export interface StateRows {
   idempotency: IdempotencyRow[];
   usedTokens: { token_id: string; expires_at: number }[];
   failingCreates: string[];
+  /** In insertion order (seq). */
+  requests: RequestRow[];
 }
 
 export function snapshotFromRows(rows: StateRows): StateSnapshot {
@@ -44,5 +47,10 @@ export function snapshotFromRows(rows: StateRows): StateSnapshot {
     idempotency: rows.idempotency.map(idempotencyFromRow),
     usedTokens: rows.usedTokens.map((row) => ({ tokenId: row.token_id, expiresAt: Number(row.expires_at) })),
     failingCreates: rows.failingCreates as PartnerAppType[],
+    // Without seq: an import gives each its place anew, in the same order.
+    resourceRequests: rows.requests.map((row) => {
+      const { seq: _seq, ...request } = requestFromRow(row);
+      return request;
+    }),
   };
 }

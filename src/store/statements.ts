@@ -84,6 +84,8 @@ export const STATEMENT_NAMES = [
   'allIdempotency',
   'allUsedTokens',
   'allFailingCreates',
+  /** Every resource request, oldest first. */
+  'allRequests',
   'forgetAll',
   'recountUsage',
   // the audit retention and anonymous refusals (counts as arrays; SQLite: JSON text)

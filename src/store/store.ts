@@ -124,6 +124,8 @@ export interface StateSnapshot {
   usedTokens: { tokenId: string; expiresAt: number }[];
   /** App types whose next CreatePartnerApp is armed to fail. */
   failingCreates: PartnerAppType[];
+  /** Cloud Control's request records, oldest first (their ClientTokens are among `idempotency`). */
+  resourceRequests: ResourceRequest[];
 }
 
 /** A version released at runtime (the admin API), kept so that every replica and every restart has it. */

@@ -8,6 +8,7 @@ import {
   UpdatePartnerAppCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { CloudControlClient, CreateResourceCommand, GetResourceRequestStatusCommand } from '@aws-sdk/client-cloudcontrol';
 import { get, presign } from '../gateway/support.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createInput, describeApp, rejectsWith, waitFor } from '../operations/support.js';
@@ -266,7 +267,7 @@ test('export, reset and import bring back every app, tag, client token and armed
   assert.deepEqual((await client.send(new ListPartnerAppsCommand({}))).Summaries, []);
 
   assert.deepEqual(await adminOk('PUT', '/admin/state', exported), {
-    imported: { apps: 2, idempotencyRecords: 4, usedTokens: 1, failingCreates: 1 },
+    imported: { apps: 2, idempotencyRecords: 4, usedTokens: 1, failingCreates: 1, resourceRequests: 0 },
   });
   assert.deepEqual(await seen(), before);
   assert.deepEqual({ ...(await exportState()), exportedAt: undefined }, { ...exported, exportedAt: undefined });
@@ -287,6 +288,30 @@ test('export, reset and import bring back every app, tag, client token and armed
   await adminOk('POST', '/admin/reset');
 });
 
+test('export and import carry Cloud Control\'s requests: their statuses read as before, their ClientTokens replay them', async () => {
+  const account = server.newAccount();
+  const cloudControl = new CloudControlClient({ endpoint: server.url, region: 'us-east-1', credentials: account, maxAttempts: 1 });
+  const DesiredState = JSON.stringify({ Name: 'ccstate', Type: 'comet', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: 'arn:aws:iam::123456789012:role/R', ApplicationConfig: { AdminUsers: ['admin@example.com'] } });
+  const create = () => cloudControl.send(new CreateResourceCommand({ TypeName: 'AWS::SageMaker::PartnerApp', DesiredState, ClientToken: 'state-token' }));
+  const { ProgressEvent: created } = await create();
+  await waitFor(server.client({ credentials: account }), created!.Identifier!, 'Available');
+  const status = async () => (await cloudControl.send(new GetResourceRequestStatusCommand({ RequestToken: created!.RequestToken }))).ProgressEvent!;
+  const before = await status();
+  assert.equal(before.OperationStatus, 'SUCCESS');
+
+  const exported = await exportState();
+  assert.deepEqual(exported.resourceRequests.map((request: any) => [request.token, request.operation, request.identifier]), [[created!.RequestToken, 'CREATE', created!.Identifier]]);
+  await adminOk('POST', '/admin/reset');
+  await rejectsWith(status(), { name: 'RequestTokenNotFoundException' });
+  assert.equal((await adminOk('PUT', '/admin/state', exported)).imported.resourceRequests, 1);
+  assert.deepEqual(await status(), before);
+  assert.equal((await create()).ProgressEvent!.RequestToken, created!.RequestToken, 'the ClientToken replays the imported request');
+  // An export made before resourceRequests existed imports too, with none.
+  const { resourceRequests: _requests, ...older } = exported;
+  assert.equal((await adminOk('PUT', '/admin/state', older)).imported.resourceRequests, 0);
+  await adminOk('POST', '/admin/reset');
+});
+
 test('an import that is not a valid state document is refused and changes nothing', async () => {
   const client = await newClient();
   const { Arn } = await client.send(new CreatePartnerAppCommand(createInput()));
@@ -302,6 +327,8 @@ test('an import that is not a valid state document is refused and changes nothin
     [{ ...current, apps: [{ ...app, tags: [{ Key: 'a', Value: 'b' }, { Key: 'a', Value: 'c' }] }] }, /apps\[0\]\.tags\[1\] repeats a tag key/],
     [{ ...current, failingCreates: ['comet', 'comet'] }, /failingCreates\[1\] repeats an app type/],
     [{ ...current, idempotencyRecords: undefined }, /idempotencyRecords must be an array/],
+    [{ ...current, resourceRequests: [{ token: 't', accountId: 'a', region: 'us-east-1', typeName: 'T', operation: 'PATCH', eventTime: 1 }] }, /resourceRequests\[0\]\.operation must be one of CREATE, UPDATE, DELETE/],
+    [{ ...current, resourceRequests: [{ token: 't', accountId: 'a', region: 'us-east-1', typeName: 'T', operation: 'CREATE', eventTime: -1 }] }, /resourceRequests\[0\]\.eventTime must be epoch milliseconds/],
   ];
   for (const [document, message] of refusals) {
     const refused = await admin('PUT', '/admin/state', document);
