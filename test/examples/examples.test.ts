@@ -17,7 +17,9 @@ const run = promisify(execFile);
 async function inCheckout(command: string, args: string[]): Promise<{ status: number; output: string }> {
   try {
     // Without the variable by which node's test runner knows it runs inside another one.
-    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const { NODE_TEST_CONTEXT: _, ...inherited } = process.env;
+    // Vitest colours its report when CI is set (as in CI runs): the assertions read plain text.
+    const env = { ...inherited, NO_COLOR: '1' };
     const { stdout, stderr } = await run(command, args, { cwd: ROOT, env, timeout: 120_000 });
     return { status: 0, output: stdout + stderr };
   } catch (error) {
