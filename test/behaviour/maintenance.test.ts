@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { CreatePartnerAppCommand, UpdatePartnerAppCommand, type CreatePartnerAppCommandInput } from '@aws-sdk/client-sagemaker';
 import { TestClock } from '../../src/clock.js';
 import { defaultWindow, windowStartAt } from '../../src/domain/maintenance.js';
+import { reconciled } from '../helpers/reconciled.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { accountClient, createInput, describeApp } from '../operations/support.js';
 
@@ -110,17 +111,6 @@ async function moveClock(advanceMs: number): Promise<void> {
   assert.equal(response.status, 200, await response.text());
 }
 
-/** Until the reconciler has done all that was due by the clock's time (its passes run on the database, not the clock). */
-async function reconciled(): Promise<void> {
-  for (let attempt = 0; attempt < 3000; attempt++) {
-    const next = await server.server.store.nextDueAt();
-    // Done with what was due, and armed for what is next (its timer set before the clock moves past it).
-    if (next === undefined || (next > clock.now() && (clock.nextTimerAt() ?? Infinity) <= next)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail(`the reconciler never caught up with ${new Date(clock.now()).toISOString()}`);
-}
-
 /**
  * Moves the clock to `until`, a step at a time, doing what `during` says at each step, and keeps
  * what Describe said of each app whenever its status, version or last modification changed.
@@ -129,7 +119,7 @@ async function simulate(arns: string[], until: number, step: number, during: (ti
   const seen = new Map<string, Seen[]>(arns.map((arn) => [arn, []]));
   for (let time = clock.now(); time <= until; time += step) {
     if (time > clock.now()) await moveClock(time - clock.now());
-    await reconciled();
+    await reconciled(server.server.store, clock);
     await during(time);
     for (const arn of arns) {
       const app = await describeApp(client, arn);

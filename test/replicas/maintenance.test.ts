@@ -10,6 +10,7 @@ import { CreatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { TestClock } from '../../src/clock.js';
 import { randomAccount, writeCredentialsFile } from '../helpers/credentials.js';
 import { createTestSchema, testPostgresUrl, type TestSchema } from '../helpers/postgres.js';
+import { reconciled } from '../helpers/reconciled.js';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
 import { createInput, describeApp } from '../operations/support.js';
 
@@ -41,17 +42,6 @@ after(async () => {
   await schema?.drop();
 });
 
-/** Until no app is due by the clock's time: both reconcilers have done their part. */
-async function reconciled(): Promise<void> {
-  for (let attempt = 0; attempt < 3000; attempt++) {
-    const next = await replicas[0]!.server.store.nextDueAt();
-    // Done with what was due, and armed for what is next (its timer set before the clock moves past it).
-    if (next === undefined || (next > clock.now() && (clock.nextTimerAt() ?? Infinity) <= next)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.fail('the reconcilers never caught up');
-}
-
 let arns: string[] = [];
 
 test('each upgrade of a window is started once, by one replica', { skip }, async () => {
@@ -60,7 +50,7 @@ test('each upgrade of a window is started once, by one replica', { skip }, async
   arns = await Promise.all(Array.from({ length: APPS }, async () => (await first!.send(new CreatePartnerAppCommand(createInput(input)))).Arn!));
   for (const step of [MINUTE, WINDOW_OPENS - clock.now() - MINUTE, 0, 45 * MINUTE]) {
     clock.advance(step);
-    await reconciled();
+    await reconciled(replicas[0]!.server.store, clock);
   }
   for (const [index, arn] of arns.entries()) {
     const app = await describeApp(index % 2 === 0 ? first! : second!, arn);
@@ -81,11 +71,11 @@ test('a version released through one replica is offered by the other, and each a
     assert.ok(attempt < 500, 'the second replica never offered 1.6');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  await reconciled();
+  await reconciled(replicas[0]!.server.store, clock);
   // Next Wednesday's window.
   for (const step of [WINDOW_OPENS + WEEK - clock.now(), 45 * MINUTE]) {
     clock.advance(step);
-    await reconciled();
+    await reconciled(replicas[0]!.server.store, clock);
   }
   for (const arn of arns) assert.equal((await describeApp(second, arn)).Version, '1.6', arn);
   const records = (await replicas[0]!.server.store.listAudit({ accountId: account.accountId, limit: 1000 })).filter((record) => record.principal === 'maintenance');
