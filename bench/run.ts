@@ -5,18 +5,20 @@
  * replaying requests that were SigV4-signed (each distinct) just before each round.
  * Progress goes to stderr; the report, in Markdown, to stdout. See docs/performance.md.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { withoutPassword } from '../src/config.js';
 import { busyShare, describeMachine, filesystemOf, loadAverage } from './lib/machine.js';
 import { BENCH_SETTINGS, freePort, ROOT, startBareServer, startMoto, startPartnerplane, type Running } from './lib/processes.js';
 import { dockerBench } from './docker.js';
-import { EXECUTION_ROLE, seedApps, seededArn } from './lib/seed.js';
-import { callOk, signCall, wireText, type Endpoint } from './lib/signing.js';
+import { seedApps, seededArn } from './lib/seed.js';
+import { partnerplaneCalls } from './lib/workloads.js';
+import { postgresBench, type PostgresResult } from './postgres.js';
+import { describeRound, emptySeries, record, Rounds, Sequence, summary, type Call, type Series } from './lib/rounds.js';
+import { callOk, signCall, type Endpoint } from './lib/signing.js';
 import { fixed, median, percent, table, times } from './lib/stats.js';
-import { FailedRequests, PoolOutrun, RoundError, runRound, writePool, type RoundOptions, type RoundResult } from './lib/wrk.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,15 +33,17 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     'check-budget': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
   },
 });
+if (args.store !== 'sqlite' && args.store !== 'postgres') throw new Error(`--store is sqlite or postgres, not ${args.store}`);
 
 /** --quick: a smoke run (tiny rounds, a small scale data set) that only shows the bench works. */
 const quick = args.quick;
 const SECONDS = Number(args.seconds ?? (quick ? 1 : 3));
 const ROUNDS = Number(args.rounds ?? (quick ? 1 : 3));
 const WARMUP_SECONDS = quick ? 1 : 2;
-/** Enough for V8 to have optimised the request path: the first thousands of requests cost several times more. */
 const WARMUP_ROUNDS = quick ? 1 : 3;
 const CONNECTIONS = Number(args.connections);
 const SEEDED_APPS = quick ? 2_000 : 20_000;
@@ -53,43 +57,41 @@ process.on('exit', () => fs.rmSync(workDir, { recursive: true, force: true }));
 
 // ---- workloads ---------------------------------------------------------------------------------
 
-interface Call {
-  operation: string;
-  /** The input of the n-th request: every n gives a request that succeeds and differs from the others. */
-  input(n: number): object;
-}
-
 interface Workload {
   name: string;
   partnerplane: Call;
   moto?: Call;
+  /** The least share of the bare server's requests/s the budget allows. */
+  floor?: number;
 }
 
 const uniqueTag = Date.now().toString(36);
 const motoContainer = { Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:latest' };
+const calls = partnerplaneCalls(SEEDED_APPS);
 
 const WORKLOADS: Workload[] = [
   {
-    name: 'DescribePartnerApp',
-    partnerplane: { operation: 'DescribePartnerApp', input: (n) => ({ Arn: seededArn(n % SEEDED_APPS) }) },
+    name: 'DescribePartnerApp (one app)',
+    partnerplane: calls.describeOne,
+    floor: 0.8,
+  },
+  {
+    name: `DescribePartnerApp (${SEEDED_APPS.toLocaleString('en')} apps)`,
+    partnerplane: calls.describeSpread,
+    floor: 0.8,
     moto: { operation: 'DescribeModel', input: (n) => ({ ModelName: `seeded${n % MOTO_MODELS}` }) },
   },
   {
     name: 'ListPartnerApps (page of 100)',
-    partnerplane: { operation: 'ListPartnerApps', input: () => ({ MaxResults: 100 }) },
+    partnerplane: calls.list,
+    floor: 0.3,
     moto: { operation: 'ListModels', input: () => ({ MaxResults: 100 }) },
   },
-  {
-    // Each app is updated again only after every other seeded app: by then it is Available again.
-    name: 'UpdatePartnerApp',
-    partnerplane: { operation: 'UpdatePartnerApp', input: (n) => ({ Arn: seededArn(n % SEEDED_APPS), Tier: 'small', ClientToken: randomUUID() }) },
-  },
+  { name: 'UpdatePartnerApp', partnerplane: calls.update, floor: 0.3 },
   {
     name: 'CreatePartnerApp',
-    partnerplane: {
-      operation: 'CreatePartnerApp',
-      input: (n) => ({ Name: `bench${uniqueTag}n${n}`, Type: 'lakera-guard', Tier: 'small', AuthType: 'IAM', ExecutionRoleArn: EXECUTION_ROLE, ClientToken: randomUUID() }),
-    },
+    partnerplane: calls.create,
+    floor: 0.3,
     moto: {
       operation: 'CreateModel',
       input: (n) => ({ ModelName: `bench${uniqueTag}n${n}`, ExecutionRoleArn: 'arn:aws:iam::123456789012:role/bench', PrimaryContainer: motoContainer }),
@@ -103,100 +105,7 @@ const selected = args.ops
 
 // ---- rounds ------------------------------------------------------------------------------------
 
-/** Hands out request numbers so that no request is ever signed twice for the same call. */
-class Sequence {
-  private next = 0;
-  take(count: number): number[] {
-    const numbers = Array.from({ length: count }, (_, index) => this.next + index);
-    this.next += count;
-    return numbers;
-  }
-}
-
-let poolCounter = 0;
-async function signPool(endpoint: Endpoint, target: Call, sequence: Sequence, size: number): Promise<string> {
-  const requests: string[] = [];
-  for (const n of sequence.take(size)) requests.push(wireText(await signCall(endpoint, target.operation, target.input(n))));
-  const file = path.join(workDir, `pool-${poolCounter++}.txt`);
-  writePool(file, requests);
-  return file;
-}
-
-/** A failed round says how many failed; a second, slower round that reads every answer says why. */
-async function withSample(error: RoundError, endpoint: Endpoint, target: Call, sequence: Sequence, poolSize: number): Promise<RoundError> {
-  const poolFile = await signPool(endpoint, target, sequence, poolSize);
-  try {
-    await runRound({ endpoint, poolFile, poolSize, seconds: 1, connections: CONNECTIONS, sampleFailures: true });
-    return new RoundError(`${target.operation}: ${error.message} (a sampling round afterwards passed)`);
-  } catch (sampled) {
-    return new RoundError(`${target.operation}: ${error.message}; sampling round: ${(sampled as Error).message}`);
-  } finally {
-    fs.rmSync(poolFile, { force: true });
-  }
-}
-
-/** A round, with the server's CPU time per answered request (less sensitive to others' load than req/s). */
-interface Measured extends RoundResult {
-  cpuUsPerRequest: number;
-}
-
-async function measured(server: Running, options: Omit<RoundOptions, 'endpoint' | 'connections'>): Promise<Measured> {
-  const cpuBefore = server.cpuSeconds();
-  const round = await runRound({ ...options, endpoint: server.endpoint, connections: CONNECTIONS });
-  return { ...round, cpuUsPerRequest: ((server.cpuSeconds() - cpuBefore) / round.requests) * 1e6 };
-}
-
-/**
- * A round of distinct signed requests. The pool is sized from the rate expected; a round that
- * outruns it is run again, with a pool sized from what that round would have sent (at least twice
- * as large), rather than let any request repeat.
- */
-async function signedRound(server: Running, target: Call, sequence: Sequence, expectedRate: number, seconds: number): Promise<Measured> {
-  let poolSize = Math.ceil(expectedRate * seconds * 1.5) + 4 * CONNECTIONS;
-  for (let attempt = 1; ; attempt++) {
-    const poolFile = await signPool(server.endpoint, target, sequence, poolSize);
-    try {
-      return await measured(server, { poolFile, poolSize, seconds });
-    } catch (error) {
-      if (error instanceof FailedRequests) throw await withSample(error, server.endpoint, target, sequence, poolSize);
-      if (!(error instanceof PoolOutrun) || attempt === 3) throw error;
-      poolSize = Math.max(poolSize * 2, Math.ceil(error.sent * 1.5));
-      progress(`  ${error.message}; again with ${poolSize}`);
-    } finally {
-      fs.rmSync(poolFile, { force: true });
-    }
-  }
-}
-
-/** Warm-up rounds (not recorded); returns the highest rate seen, to size the pools of the rounds after. */
-async function warmUp(server: Running, target: Call, sequence: Sequence, firstGuess: number, label = 'warm-up'): Promise<number> {
-  let expected = firstGuess;
-  let highest = 0;
-  for (let round = 1; round <= WARMUP_ROUNDS; round++) {
-    const warm = await signedRound(server, target, sequence, expected, WARMUP_SECONDS);
-    progress(describeRound(label, warm));
-    highest = Math.max(highest, warm.requestsPerSecond);
-    expected = highest;
-  }
-  return highest;
-}
-
-interface Series {
-  rps: number[];
-  p50: number[];
-  p99: number[];
-  cpuUs: number[];
-}
-const emptySeries = (): Series => ({ rps: [], p50: [], p99: [], cpuUs: [] });
-const record = (series: Series, round: Measured) => {
-  series.rps.push(round.requestsPerSecond);
-  series.p50.push(round.p50Ms);
-  series.p99.push(round.p99Ms);
-  series.cpuUs.push(round.cpuUsPerRequest);
-};
-const summary = (series: Series) => ({ rps: median(series.rps), p50: median(series.p50), p99: median(series.p99), cpuUs: median(series.cpuUs) });
-const describeRound = (label: string, round: Measured) =>
-  `  ${label.padEnd(13)} ${fixed(round.requestsPerSecond).padStart(6)} req/s  p50 ${fixed(round.p50Ms, 2)} ms  p99 ${fixed(round.p99Ms, 2)} ms  server CPU ${fixed(round.cpuUsPerRequest)} µs/request`;
+const rounds = new Rounds({ connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, warmupRounds: WARMUP_ROUNDS, workDir, progress });
 
 interface WorkloadResult {
   workload: Workload;
@@ -217,12 +126,12 @@ async function againstBare(server: Running, workload: Workload): Promise<Workloa
   const bare = await startBareServer(answerBytes);
   const result: WorkloadResult = { workload, ours: emptySeries(), bare: emptySeries(), ratios: [] };
   try {
-    const primer = await signPool(server.endpoint, target, sequence, 2 * CONNECTIONS);
-    const bareWarm = await measured(bare, { poolFile: primer, poolSize: 0, seconds: WARMUP_SECONDS, allowRepeats: true });
-    let expected = await warmUp(server, target, sequence, bareWarm.requestsPerSecond);
+    const primer = await rounds.signPool(server.endpoint, target, sequence, 2 * CONNECTIONS);
+    const bareWarm = await rounds.measured(bare, { poolFile: primer, poolSize: 0, seconds: WARMUP_SECONDS, allowRepeats: true });
+    let expected = await rounds.warmUp(server, target, sequence, bareWarm.requestsPerSecond);
     for (let round = 1; round <= ROUNDS; round++) {
-      const bareRound = await measured(bare, { poolFile: primer, poolSize: 0, seconds: SECONDS, allowRepeats: true });
-      const ours = await signedRound(server, target, sequence, expected, SECONDS);
+      const bareRound = await rounds.measured(bare, { poolFile: primer, poolSize: 0, seconds: SECONDS, allowRepeats: true });
+      const ours = await rounds.signed(server, target, sequence, expected, SECONDS);
       expected = Math.max(expected, ours.requestsPerSecond);
       record(result.bare, bareRound);
       record(result.ours, ours);
@@ -249,10 +158,10 @@ async function againstMoto(results: WorkloadResult[]): Promise<void> {
       const target = result.workload.moto!;
       const sequence = new Sequence();
       progress(`moto ${target.operation}:`);
-      let expected = await warmUp(moto, target, sequence, 1000);
+      let expected = await rounds.warmUp(moto, target, sequence, 1000);
       result.moto = emptySeries();
       for (let round = 1; round <= ROUNDS; round++) {
-        const motoRound = await signedRound(moto, target, sequence, expected, SECONDS);
+        const motoRound = await rounds.signed(moto, target, sequence, expected, SECONDS);
         expected = Math.max(expected, motoRound.requestsPerSecond);
         record(result.moto, motoRound);
         progress(describeRound('moto', motoRound));
@@ -354,12 +263,12 @@ async function scale(): Promise<ScaleResult> {
       progress(`scale: ${name} with ${SMALL_APPS} and with ${SCALE_APPS} apps`);
       if (readFirst) await Promise.all([describeEach(small.endpoint, SMALL_APPS), describeEach(large.endpoint, SCALE_APPS)]);
       const sequences = { small: new Sequence(), large: new Sequence() };
-      let expected = await warmUp(small, smallCall, sequences.small, 5_000, `warm-up ${SMALL_APPS}`);
-      expected = Math.max(expected, await warmUp(large, largeCall, sequences.large, expected, `warm-up ${SCALE_APPS}`));
+      let expected = await rounds.warmUp(small, smallCall, sequences.small, 5_000, `warm-up ${SMALL_APPS}`);
+      expected = Math.max(expected, await rounds.warmUp(large, largeCall, sequences.large, expected, `warm-up ${SCALE_APPS}`));
       const row = { name, small: emptySeries(), large: emptySeries() };
       for (let round = 1; round <= ROUNDS; round++) {
-        const onSmall = await signedRound(small, smallCall, sequences.small, expected, SECONDS);
-        const onLarge = await signedRound(large, largeCall, sequences.large, expected, SECONDS);
+        const onSmall = await rounds.signed(small, smallCall, sequences.small, expected, SECONDS);
+        const onLarge = await rounds.signed(large, largeCall, sequences.large, expected, SECONDS);
         expected = Math.max(expected, onSmall.requestsPerSecond, onLarge.requestsPerSecond);
         record(row.small, onSmall);
         record(row.large, onLarge);
@@ -429,38 +338,70 @@ function scaleReport(result: ScaleResult): string {
   return lines.join('\n');
 }
 
-function budget(results: WorkloadResult[]): { lines: string[]; met: boolean } {
-  const lines: string[] = [];
-  let met = true;
-  const check = (label: string, ok: boolean) => {
-    met &&= ok;
-    lines.push(`- ${ok ? 'met' : 'MISSED'}: ${label}`);
-  };
-  const byOp = (operation: string) => results.find((result) => result.workload.partnerplane.operation === operation);
-  for (const [operation, floor] of [['DescribePartnerApp', 0.6], ['CreatePartnerApp', 0.15]] as const) {
-    const result = byOp(operation);
-    if (!result) continue;
+/** What the budget allows beyond the ratios: memory and start-up with SCALE_BUDGET_APPS apps stored. */
+const RSS_BUDGET_MIB = 150;
+const STARTUP_BUDGET_MS = 300;
+const SCALE_BUDGET_APPS = 100_000;
+const POSTGRES_FLOORS: Record<string, number> = { DescribePartnerApp: 0.5, CreatePartnerApp: 0.5 };
+
+class Verdict {
+  readonly lines: string[] = [];
+  met = true;
+
+  check(label: string, ok: boolean): void {
+    this.met &&= ok;
+    this.lines.push(`- ${ok ? 'met' : 'MISSED'}: ${label}`);
+  }
+}
+
+function budget(results: WorkloadResult[], scaled: ScaleResult | undefined): Verdict {
+  const verdict = new Verdict();
+  for (const result of results) {
+    const { floor, name, moto } = result.workload;
     const ratio = median(result.ratios);
-    check(`${operation} at ${percent(ratio)} of the bare server (budget ≥ ${percent(floor)})`, ratio >= floor);
-    if (result.moto) {
-      const versusMoto = summary(result.ours).rps / summary(result.moto).rps;
-      check(`${operation} at ${times(versusMoto)} moto's ${result.workload.moto!.operation} (budget ≥ 10×)`, versusMoto >= 10);
+    if (floor !== undefined) verdict.check(`${name} at ${percent(ratio)} of the bare server (budget ≥ ${percent(floor)})`, ratio >= floor);
+    if (moto) {
+      const versusMoto = summary(result.ours).rps / summary(result.moto!).rps;
+      verdict.check(`${name} at ${times(versusMoto)} moto's ${moto.operation} (budget ≥ 10×)`, versusMoto >= 10);
     }
   }
-  return { lines, met };
+  // Judged only at the size the budget names (the smoke test scales to a few hundred apps).
+  if (scaled && scaled.apps === SCALE_BUDGET_APPS) {
+    verdict.check(`RSS ${fixed(scaled.rssAfterMiB)} MiB with ${scaled.apps} apps, every one read and described (budget ≤ ${RSS_BUDGET_MIB} MiB)`, scaled.rssAfterMiB <= RSS_BUDGET_MIB);
+    const startup = scaled.startup.find((entry) => entry.apps === scaled.apps)!;
+    verdict.check(`start-up ${fixed(startup.ms)} ms with ${scaled.apps} apps (budget < ${STARTUP_BUDGET_MS} ms)`, startup.ms < STARTUP_BUDGET_MS);
+  }
+  return verdict;
+}
+
+function postgresBudget(results: PostgresResult[]): Verdict {
+  const verdict = new Verdict();
+  for (const result of results) {
+    const floor = POSTGRES_FLOORS[result.operation];
+    if (floor === undefined || result.replicas !== 1) continue;
+    const ratio = median(result.ratios);
+    verdict.check(`${result.operation} on PostgreSQL at ${percent(ratio)} of pgbench with the same statements (budget ≥ ${percent(floor)})`, ratio >= floor);
+  }
+  return verdict;
+}
+
+function postgresTable(results: PostgresResult[]): string {
+  const rows = results.map(({ operation, replicas, ours, pgbench, ratios }) => {
+    const o = summary(ours);
+    const p = summary(pgbench);
+    return [operation, String(replicas), fixed(o.rps), fixed(o.p50, 2), fixed(o.p99, 2), fixed(o.cpuUs), fixed(p.rps), fixed(p.p50, 2), percent(median(ratios))];
+  });
+  return table(['Operation', 'replicas', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'pgbench tps', 'pgbench latency ms', 'ours / pgbench'], rows);
 }
 
 // ---- main --------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
-  const othersBusy = await busyShare(2000);
-  const header = [
-    `Machine: ${describeMachine()}.`,
-    `Before the run, other processes kept ${percent(othersBusy)} of the CPU busy; load average ${loadAverage()}.`,
-  ];
-  progress(header.join(' '));
+const settingsText = () => Object.entries(BENCH_SETTINGS).map(([flag, value]) => `${flag} ${value}`).join(' ');
+const roundsText = () =>
+  `Each round: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, every request distinct and SigV4-signed beforehand; ${ROUNDS} rounds each, medians shown.`;
 
+/** The SQLite run: against the bare server, moto, and the scale part. */
+async function sqliteRun(header: string[]): Promise<{ report: string[]; verdict: Verdict }> {
   const dataDir = path.join(workDir, 'main');
   const port = await freePort();
   await seedApps(dataDir, SEEDED_APPS, `http://127.0.0.1:${port}`);
@@ -477,23 +418,43 @@ async function main(): Promise<void> {
   if (!args['skip-moto']) await againstMoto(results);
   const scaled = args['skip-scale'] ? undefined : await scale();
   const docker = args['skip-docker'] ? undefined : await dockerBench({ sequential: quick ? 2 : 20, concurrent: quick ? 3 : 50, workDir, progress });
-
-  const settings = Object.entries(BENCH_SETTINGS).map(([flag, value]) => `${flag} ${value}`).join(' ');
   const report = [
-    '## partnerplane bench',
-    '',
     ...header,
-    `After the run: load average ${loadAverage()}.`,
-    `Each round: wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, every request distinct and SigV4-signed beforehand; ${ROUNDS} rounds each, medians shown.`,
-    `partnerplane: SQLite (WAL, every write flushed to disk before its answer) on ${filesystemOf(dataDir)}, ${SEEDED_APPS} apps seeded, ${settings}.`,
+    roundsText(),
+    `partnerplane: SQLite (WAL, every write flushed to disk before its answer) on ${filesystemOf(dataDir)}, ${SEEDED_APPS} apps seeded, ${settingsText()}.`,
     '',
     mainTable(results),
   ];
-  const verdict = budget(results);
-  if (verdict.lines.length) report.push('', 'Budget:', ...verdict.lines);
   if (scaled) report.push('', `### With ${SMALL_APPS} and with ${scaled.apps} apps stored`, '', scaleReport(scaled));
   if (docker) report.push('', '### Apps on the docker runtime', '', docker);
-  console.log(report.join('\n'));
+  return { report, verdict: budget(results, scaled) };
+}
+
+/** The PostgreSQL run: each operation on one replica and on three, against pgbench. */
+async function postgresRun(header: string[]): Promise<{ report: string[]; verdict: Verdict }> {
+  const databaseUrl = args['database-url'] ?? process.env.PARTNERPLANE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const operations = [...new Set(selected.map((workload) => workload.partnerplane.operation))];
+  const results = await postgresBench({ databaseUrl, rounds, seconds: SECONDS, roundCount: ROUNDS, warmupSeconds: WARMUP_SECONDS, seededApps: SEEDED_APPS, operations, workDir, progress });
+  const report = [
+    ...header,
+    roundsText(),
+    `partnerplane: PostgreSQL at ${withoutPassword(databaseUrl)} (a schema of the run's own), ${SEEDED_APPS} apps seeded, ${settingsText()}; three replicas behind a round-robin TCP splitter.`,
+    `pgbench: the PostgreSQL store's statements for each operation as a custom script, prepared, one thread, as many sessions as the replicas' pools hold (10 each).`,
+    '',
+    postgresTable(results),
+  ];
+  return { report, verdict: postgresBudget(results) };
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  const othersBusy = await busyShare(2000);
+  const header = [`Machine: ${describeMachine()}.`, `Before the run, other processes kept ${percent(othersBusy)} of the CPU busy; load average ${loadAverage()}.`];
+  progress(header.join(' '));
+  const { report, verdict } = args.store === 'postgres' ? await postgresRun(header) : await sqliteRun(header);
+  report.splice(header.length, 0, `After the run: load average ${loadAverage()}.`);
+  if (verdict.lines.length) report.push('', 'Budget:', ...verdict.lines);
+  console.log(['## partnerplane bench', '', ...report].join('\n'));
   if (args['check-budget'] && !verdict.met) process.exitCode = 1;
 }
 

@@ -113,7 +113,10 @@ function launch(command: string, args: string[], ready: (line: string) => boolea
 }
 
 export interface PartnerplaneOptions {
-  dataDir: string;
+  /** The SQLite data directory, or: */
+  dataDir?: string;
+  /** the PostgreSQL database (a URL whose search_path names the bench's schema). */
+  databaseUrl?: string;
   port?: number;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof), written when it stops. */
   cpuProfileDir?: string;
@@ -134,9 +137,17 @@ export const BENCH_SETTINGS = {
 export async function startPartnerplane(options: PartnerplaneOptions): Promise<Running> {
   const port = options.port ?? (await freePort());
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  const flags = Object.entries({ ...BENCH_SETTINGS, ...options.flags, '--host': HOSTNAME, '--port': String(port), '--data-dir': options.dataDir }).flat();
+  const storage = options.databaseUrl ? { '--database-url': options.databaseUrl } : { '--data-dir': options.dataDir! };
+  const flags = Object.entries({ ...BENCH_SETTINGS, ...options.flags, '--host': HOSTNAME, '--port': String(port), ...storage }).flat();
   const ready = (line: string) => line.includes('partnerplane listening');
   return launch(process.execPath, [...profile, path.join(ROOT, 'dist/cli.js'), 'serve', ...flags], ready, { hostname: HOSTNAME, port }, 30_000, options.env);
+}
+
+/** bench/splitter.ts in front of servers on `ports`, round-robin by connection. */
+export async function startSplitter(ports: readonly number[]): Promise<Running> {
+  const port = await freePort();
+  const script = path.join(ROOT, 'bench/splitter.ts');
+  return launch(process.execPath, ['--import', 'tsx', script, String(port), ...ports.map(String)], (line) => line.includes('splitter listening'), { hostname: HOSTNAME, port }, 30_000);
 }
 
 /** The floor: node:http reading the request and answering `bytes` bytes of fixed JSON. */

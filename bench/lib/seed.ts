@@ -21,6 +21,28 @@ const appId = (index: number) => `app-${String(index).padStart(12, '0')}`;
 export const seededArn = (index: number) => appArn(BENCH_REGION, BENCH_ACCOUNT, appId(index));
 
 /**
+ * The index-th seeded app, Available, made at `time`, as the server at `publicUrl` would have
+ * provisioned it, its maintenance planned as the server plans it with the built-in catalog.
+ */
+export function seededApp(index: number, publicUrl: string, time: number): PartnerApp {
+  const app: PartnerApp = {
+    arn: seededArn(index),
+    accountId: BENCH_ACCOUNT,
+    region: BENCH_REGION,
+    name: `seeded${index}`,
+    type: 'comet',
+    status: 'Available',
+    settings: { ExecutionRoleArn: EXECUTION_ROLE, Tier: 'small', AuthType: 'IAM' },
+    version: builtInCatalog.initialVersion('comet'),
+    baseUrl: `${publicUrl}${gatewayPath(appId(index))}`,
+    creationTime: time,
+    lastModifiedTime: time,
+    failTransition: false,
+  };
+  return { ...app, dueAt: nextMaintenanceAt(app, builtInCatalog.types.comet!.versions, time) };
+}
+
+/**
  * Adds `count` Available apps (seededArn(0) … seededArn(count - 1)), as the server at `publicUrl`
  * would have provisioned them. The data directory must not hold seeded apps yet.
  */
@@ -35,26 +57,8 @@ export async function seedApps(dataDir: string, count: number, publicUrl: string
     const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`);
     const usage = db.prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + excluded.live_apps');
     const start = Date.now() - count;
-    const versions = builtInCatalog.types.comet!.versions;
     db.transaction(() => {
-      for (let index = 0; index < count; index++) {
-        const time = start + index;
-        const app: PartnerApp = {
-          arn: seededArn(index),
-          accountId: BENCH_ACCOUNT,
-          region: BENCH_REGION,
-          name: `seeded${index}`,
-          type: 'comet',
-          status: 'Available',
-          settings: { ExecutionRoleArn: EXECUTION_ROLE, Tier: 'small', AuthType: 'IAM' },
-          version: builtInCatalog.initialVersion('comet'),
-          baseUrl: `${publicUrl}${gatewayPath(appId(index))}`,
-          creationTime: time,
-          lastModifiedTime: time,
-          failTransition: false,
-        };
-        insert.run(...appToRow({ ...app, dueAt: nextMaintenanceAt(app, versions, time) }));
-      }
+      for (let index = 0; index < count; index++) insert.run(...appToRow(seededApp(index, publicUrl, start + index)));
       usage.run(BENCH_ACCOUNT, count);
       db.prepare('UPDATE maintenance_plan SET catalog = ?').run(builtInCatalog.maintenanceFingerprint());
     }).immediate();

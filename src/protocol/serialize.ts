@@ -52,18 +52,23 @@ function writeAnswersOfThisTurn(): void {
   for (const done of written) done();
 }
 
+/** Where an answer carries its JSON text, when an operation kept it from an earlier call (keepText). */
+const KEPT_TEXT = Symbol('the answer as JSON text');
+
 /**
- * The text of answers an operation deep-froze to give again (DescribePartnerApp's, per app): such
- * an answer cannot change, so it is serialised once, and its text lives as long as the answer does.
- * Operations freeze an answer only with deepFreeze, so a frozen answer is frozen all through.
+ * Gives the answer the JSON text an operation kept for it (DescribePartnerApp keeps one per app
+ * the store hands out frozen), written as it is instead of serialising the answer again; the answer
+ * must not change after. The text is not one of its members: JSON.stringify and Object.keys skip a
+ * symbol. (A property defined non-enumerable, or a frozen answer, cost a Describe 0.3-0.9 µs more.)
  */
-const textOfFrozenAnswers = new WeakMap<object, string>();
+export function keepText<T extends object>(answer: T, text: string): T {
+  (answer as { [KEPT_TEXT]?: string })[KEPT_TEXT] = text;
+  return answer;
+}
 
 function answerText(output: object | undefined): string {
-  if (output === undefined || !Object.isFrozen(output)) return JSON.stringify(output ?? {});
-  let text = textOfFrozenAnswers.get(output);
-  if (text === undefined) textOfFrozenAnswers.set(output, (text = JSON.stringify(output)));
-  return text;
+  if (output === undefined) return '{}';
+  return (output as { [KEPT_TEXT]?: string })[KEPT_TEXT] ?? JSON.stringify(output);
 }
 
 export function writeResult(res: ServerResponse, requestId: string, output: object | undefined, written?: () => void): void {

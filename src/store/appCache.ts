@@ -11,13 +11,38 @@
  * (sqlite.ts, `holdForServing`).
  */
 import { deepFreeze } from '../domain/deepFreeze.js';
-import type { PartnerApp } from '../domain/partnerApp.js';
+import type { AppSettings, PartnerApp } from '../domain/partnerApp.js';
 
-/** Bounds the cache's heap to tens of megabytes (an app's size: docs/performance.md). */
-export const APP_CACHE_ENTRIES = 100_000;
+/**
+ * Bounds the cache's heap: an app held here, with the Describe answer kept for it, takes about
+ * 1.2 KB (docs/performance.md), so this many take some 24 MB. Apps beyond it are read from SQLite.
+ */
+export const APP_CACHE_ENTRIES = 20_000;
+
+/** Bounds the shared values (below); when full they are dropped and shared anew. */
+const SHARED_VALUES = 4_096;
+
+/**
+ * One copy of each value many apps have alike (their account, region, type, status and version,
+ * and their settings as a whole): each app read from SQLite comes with copies of its own, which
+ * were a third of what an app held here took.
+ */
+class SharedValues<T> {
+  private readonly values = new Map<string, T>();
+
+  of(key: string, value: T): T {
+    const shared = this.values.get(key);
+    if (shared !== undefined) return shared;
+    if (this.values.size >= SHARED_VALUES) this.values.clear();
+    this.values.set(key, value);
+    return value;
+  }
+}
 
 export class AppCache {
   private readonly apps = new Map<string, PartnerApp>();
+  private readonly strings = new SharedValues<string>();
+  private readonly settings = new SharedValues<AppSettings>();
 
   constructor(private readonly capacity = APP_CACHE_ENTRIES) {}
 
@@ -25,10 +50,24 @@ export class AppCache {
     return this.apps.get(arn);
   }
 
-  /** Keeps the app as read from the database, freezing it; the oldest entry makes room when full. */
-  remember(app: PartnerApp): void {
+  /**
+   * Keeps the app as read from the database, frozen, with the values it shares with other apps held
+   * replaced by theirs, and returns what it keeps; the oldest entry makes room when full.
+   */
+  remember(app: PartnerApp): PartnerApp {
     if (this.apps.size >= this.capacity && !this.apps.has(app.arn)) this.apps.delete(this.apps.keys().next().value!);
-    this.apps.set(app.arn, deepFreeze(app));
+    const { strings } = this;
+    const kept = deepFreeze({
+      ...app,
+      accountId: strings.of(app.accountId, app.accountId),
+      region: strings.of(app.region, app.region),
+      type: strings.of(app.type, app.type) as PartnerApp['type'],
+      status: strings.of(app.status, app.status) as PartnerApp['status'],
+      version: strings.of(app.version, app.version),
+      settings: this.settings.of(JSON.stringify(app.settings), app.settings),
+    });
+    this.apps.set(kept.arn, kept);
+    return kept;
   }
 
   forget(arn: string): void {

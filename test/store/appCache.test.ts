@@ -68,6 +68,18 @@ test('AppCache hands every reader the same app, frozen to its leaves', () => {
   assert.equal(cache.get(app.arn)!.settings.Tier, 'small');
 });
 
+test('AppCache keeps one copy of what apps have alike, and each app as it was read', () => {
+  const cache = new AppCache();
+  const [first, second] = ['a', 'b'].map((name) => newApp(name)) as [PartnerApp, PartnerApp];
+  const other = { ...newApp('c'), settings: { ...first.settings, Tier: 'large' } };
+  const kept = [first, second, other].map((app) => cache.remember(structuredClone(app)));
+  assert.equal(kept[0]!.settings, kept[1]!.settings, 'equal settings are one object');
+  assert.equal(kept[1]!.settings, cache.get(second.arn)!.settings);
+  assert.notEqual(kept[0]!.settings, kept[2]!.settings);
+  assert.deepEqual(kept, [first, second, other], 'each app reads as it was remembered');
+  assert.ok(kept.every((app) => Object.isFrozen(app) && Object.isFrozen(app.settings)));
+});
+
 test('every write of a serving store shows in its next read of the app', async () => {
   await withServingStore(async (store) => {
     const app = newApp('cached');
