@@ -11,13 +11,17 @@
  * (sqlite.ts, `holdForServing`).
  */
 import { deepFreeze } from '../domain/deepFreeze.js';
-import type { AppSettings, PartnerApp } from '../domain/partnerApp.js';
+import type { AppSettings, PartnerApp, PartnerAppSummary } from '../domain/partnerApp.js';
+import type { Page } from './store.js';
 
 /**
  * Bounds the cache's heap: an app held here, with the Describe answer kept for it, takes about
  * 1.2 KB (docs/performance.md), so this many take some 24 MB. Apps beyond it are read from SQLite.
  */
 export const APP_CACHE_ENTRIES = 20_000;
+
+/** Bounds the pages of apps kept (a page of 100 takes some 30 KB with the answer kept for it). */
+export const APP_PAGES = 64;
 
 /** Bounds the shared values (below); when full they are dropped and shared anew. */
 const SHARED_VALUES = 4_096;
@@ -39,8 +43,15 @@ class SharedValues<T> {
   }
 }
 
+export type AppPage = Page<PartnerAppSummary, number>;
+
 export class AppCache {
   private readonly apps = new Map<string, PartnerApp>();
+  /**
+   * The pages of apps listed since the last change to any app, by what was asked, frozen like the
+   * apps: a client polling ListPartnerApps, or several walking the same pages, read them from here.
+   */
+  private readonly pages = new Map<string, AppPage>();
   private readonly strings = new SharedValues<string>();
   private readonly settings = new SharedValues<AppSettings>();
 
@@ -70,12 +81,31 @@ export class AppCache {
     return kept;
   }
 
+  page(query: string): AppPage | undefined {
+    return this.pages.get(query);
+  }
+
+  /** Keeps a page as read from the database, frozen, and returns it; the oldest page makes room when full. */
+  rememberPage(query: string, page: AppPage): AppPage {
+    if (this.pages.size >= APP_PAGES) this.pages.delete(this.pages.keys().next().value!);
+    this.pages.set(query, deepFreeze(page));
+    return page;
+  }
+
+  /** An app was changed or removed: its entry goes, and every page (it may be on any). */
   forget(arn: string): void {
     this.apps.delete(arn);
+    this.pages.clear();
+  }
+
+  /** An app was added: the pages it belongs on go. */
+  added(): void {
+    this.pages.clear();
   }
 
   clear(): void {
     this.apps.clear();
+    this.pages.clear();
   }
 
   get size(): number {

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { BackendPhase, PartnerApp, PartnerAppStatus, Tag } from '../domain/partnerApp.js';
+import type { BackendPhase, PartnerApp, PartnerAppStatus, PartnerAppSummary, Tag } from '../domain/partnerApp.js';
 import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AppCache } from './appCache.js';
@@ -264,6 +264,7 @@ export class SqliteStore implements Store {
         return { outcome: 'quota-exceeded', liveApps: (this.statements.liveApps.get(app.accountId) as number | undefined) ?? 0 };
       }
       const armed = this.statements.consumeFailingCreate.run(app.type).changes > 0;
+      this.appCache?.added();
       this.statements.insertApp.run(...appToRow(armed ? { ...app, failTransition: true } : app));
       this.insertTags(app.arn, request.tags);
       this.remember(request.idempotency);
@@ -294,7 +295,8 @@ export class SqliteStore implements Store {
   }
 
   // Every change to an existing apps row goes through save, forget, forgetAll or armFailure, each
-  // of which drops what the AppCache holds of it. (An inserted app is new, so not cached.)
+  // of which drops what the AppCache holds of it and the pages it keeps; a new app (createApp,
+  // importState after forgetAll) drops the pages too.
 
   private save(app: PartnerApp): void {
     this.appCache?.forget(app.arn);
@@ -316,12 +318,16 @@ export class SqliteStore implements Store {
     return this.appCache ? this.appCache.remember(app) : app;
   }
 
-  async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {
+  async listApps(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<PartnerAppSummary, number>> {
+    const query = this.appCache && `${accountId}\n${region}\n${page.before}\n${page.limit}`;
+    const cached = query === undefined ? undefined : this.appCache!.page(query);
+    if (cached) return cached;
     const limit = rowsForPage(page.limit);
     const rows = ((
       page.before === undefined ? this.statements.listFirst.all(accountId, region, limit) : this.statements.listBefore.all(accountId, region, page.before, limit)
     ) as SummaryValues[]).map(summaryRow);
-    return pageOf(rows, page.limit, summaryFromRow, (row) => row.seq);
+    const read = pageOf(rows, page.limit, summaryFromRow, (row) => row.seq);
+    return query === undefined ? read : this.appCache!.rememberPage(query, read);
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {

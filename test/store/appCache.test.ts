@@ -112,6 +112,31 @@ test('every write of a serving store shows in its next read of the app', async (
   });
 });
 
+test('every write of a serving store shows in its next page of apps, and a page is kept until one', async () => {
+  await withServingStore(async (store) => {
+    const app = newApp('listed');
+    const listed = async () => {
+      const page = await store.listApps(app.accountId, app.region, { limit: 10 });
+      assert.equal(await store.listApps(app.accountId, app.region, { limit: 10 }), page, 'the same page again while nothing changed');
+      return page.items.map((summary) => `${summary.name} ${summary.status}`);
+    };
+    assert.deepEqual(await listed(), []);
+    await store.createApp({ app, tags: [], maxAppsPerAccount: 10 });
+    assert.deepEqual(await listed(), ['listed Creating'], 'a new app');
+    await store.runDueTransitions(2_000, 10, (due) => ({ kind: 'save', app: { ...due, status: 'Available', dueAt: undefined } }));
+    assert.deepEqual(await listed(), ['listed Available'], 'a transition applied by the reconciler');
+    await store.startTransition({ arn: app.arn, from: ['Available'], to: 'Updating', dueAt: 3_000, lastModifiedTime: 2_500, failTransition: false, maxTags: 50 });
+    assert.deepEqual(await listed(), ['listed Updating'], 'a transition started by an operation');
+    const snapshot = await store.exportState();
+    await store.reset();
+    assert.deepEqual(await listed(), [], 'a reset');
+    await store.importState(snapshot);
+    assert.deepEqual(await listed(), ['listed Updating'], 'an import');
+    await store.runDueTransitions(3_000, 10, () => ({ kind: 'forget' }));
+    assert.deepEqual(await listed(), [], 'an app forgotten');
+  });
+});
+
 test('a write rolled back after it saved the app leaves no stale app behind', async () => {
   await withServingStore(async (store, file) => {
     const app = newApp('rolled-back');
