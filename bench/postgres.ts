@@ -97,8 +97,10 @@ const audit = (template: Template, target: Sql) => statement('appendAudit', temp
 
 /**
  * pgbench scripts of the statements the PostgreSQL store runs for each operation, in its order
- * (PostgresStore.getApp, listApps, startTransition, createApp). Its apps' transitions are due a
- * year on, so that partnerplane's reconciler has none of pgbench's work to do.
+ * (PostgresStore.getApp, listApps, startTransition, createApp). The store reads the apps the
+ * Describes of a turn ask for in one statement; pgbench's asks for one app, as one Describe alone
+ * would. Its apps' transitions are due a year on, so that partnerplane's reconciler has none of
+ * pgbench's work to do.
  */
 function scripts(seededApps: number, { create, update }: { create: Template; update: Template }): Record<string, string> {
   const later = (dueAt: unknown) => Number(dueAt) + 365 * 86_400_000;
@@ -113,7 +115,7 @@ function scripts(seededApps: number, { create, update }: { create: Template; upd
     return column === 'due_at' ? later(value) : value;
   });
   return {
-    DescribePartnerApp: [`\\set i random(0, ${seededApps - 1})`, statement('getApp', [seededArnSql('i')])].join('\n'),
+    DescribePartnerApp: [`\\set i random(0, ${seededApps - 1})`, statement('getApp', [[seededArnSql('i')]])].join('\n'),
     ListPartnerApps: statement('listFirst', [BENCH_ACCOUNT, BENCH_REGION, rowsForPage(100)]),
     UpdatePartnerApp: [
       `\\set i random(${seededApps}, ${2 * seededApps - 1})`,

@@ -18,6 +18,7 @@ import { postgresMigrations } from './migrations/postgres/index.js';
 import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './postgresRetention.js';
+import { BatchedReads } from './batchedReads.js';
 import { AUDIT_TYPES, runStatement as run } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
@@ -158,6 +159,8 @@ export async function openPostgresStore(databaseUrl: string, logger?: Logger): P
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
 
+  private readonly appReads = new BatchedReads<string, PartnerApp>((arns) => this.readApps(arns));
+
   constructor(private readonly pool: pg.Pool) {}
 
   /**
@@ -284,9 +287,14 @@ export class PostgresStore implements Store {
     await run(db, 'saveApp', [...appStateToRow(app), app.arn]);
   }
 
-  async getApp(arn: string): Promise<PartnerApp | undefined> {
-    const { rows } = await run<AppRow>(this.pool, 'getApp', [arn]);
-    return rows[0] && appFromRow(rows[0]);
+  getApp(arn: string): Promise<PartnerApp | undefined> {
+    return this.appReads.get(arn);
+  }
+
+  /** The apps of `arns` that exist, by ARN: the reads of one turn (batchedReads.ts). */
+  private async readApps(arns: string[]): Promise<Map<string, PartnerApp>> {
+    const { rows } = await run<AppRow>(this.pool, 'getApp', [arns]);
+    return new Map(rows.map((row) => [row.arn, appFromRow(row)]));
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }) {

@@ -14,7 +14,8 @@ export const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 't
 
 /** PostgreSQL's SQL for every statement; run as named statements, parsed once per connection. */
 export const POSTGRES_STATEMENTS = {
-  getApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1`,
+  // The apps of an array of ARNs: the reads of one turn together (batchedReads.ts).
+  getApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = ANY($1::text[])`,
   lockApp: `SELECT ${APP_COLUMNS} FROM apps WHERE arn = $1 FOR UPDATE`,
   lockLiveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted' FOR UPDATE",
   liveApp: "SELECT 1 FROM apps WHERE arn = $1 AND status <> 'Deleted'",

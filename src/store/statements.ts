@@ -6,6 +6,7 @@
  */
 export const STATEMENT_NAMES = [
   // apps
+  /** The app of an ARN (PostgreSQL: the apps of an array of ARNs, read together). */
   'getApp',
   /** The app, locked for the transaction (SQLite's write transaction locks the whole database). */
   'lockApp',
