@@ -43,6 +43,7 @@ const CLIENT_ONLY_SUITES = [
   'test/examples/',
   'test/container/',
   'test/console/console.browser.test.ts',
+  'test/gateway/origins.browser.test.ts',
   'test/auth/vectors.test.ts',
   'test/cloudcontrol/clients.test.ts',
   'test/cloudcontrol/terraform.test.ts',

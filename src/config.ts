@@ -17,6 +17,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   publicUrl?: string;
+  /** Every app is served on a host of its own under this domain: `<app-id>.<appsDomain>`. */
+  appsDomain: string;
   /** Access keys allowed to call (auth/credentials.ts); without it only the local pair, on loopback. */
   credentialsFile?: string;
   /** Accept the local pair on every address too (a container for local development), with a warning. */
@@ -199,6 +201,28 @@ const appUpstreams: Parser<Partial<Record<PartnerAppType, URL>>> = (value, name)
   return upstreams;
 };
 
+/** A DNS name in lower case: labels of letters, digits and inner hyphens; not an IP address. */
+const dnsName: Parser<string> = (value, name) => {
+  const domain = value.trim().toLowerCase();
+  const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+  const labels = domain.split('.');
+  if (domain.length > 200 || !labels.every((part) => label.test(part)) || /^\d+$/.test(labels.at(-1)!)) {
+    throw new ConfigError(`${name} must be a domain name such as localhost or apps.example.com (no scheme, port or trailing dot), got '${value}'`);
+  }
+  return domain;
+};
+
+const httpUrl: Parser<string> = (value, name) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got '${value}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got '${value}'`);
+  return value;
+};
+
 export interface SettingDef<K extends keyof Config = keyof Config> {
   key: K;
   flag: string;
@@ -215,7 +239,8 @@ export const SETTINGS: readonly SettingDef[] = [
   setting({ key: 'port', flag: '--port', env: 'PARTNERPLANE_PORT', defaultText: '4577', parse: integer(0, 65535), description: 'TCP port (0 picks a free one).' }),
   setting({ key: 'dataDir', flag: '--data-dir', env: 'PARTNERPLANE_DATA_DIR', defaultText: './data', parse: text, description: 'Directory of the embedded SQLite database.' }),
   setting({ key: 'databaseUrl', flag: '--database-url', env: 'PARTNERPLANE_DATABASE_URL', parse: databaseUrl, description: 'Database to use instead of the data directory: `sqlite:/path/file.sqlite` or `postgres://…`.' }),
-  setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: text, description: 'Base URL clients reach this server at, used in BaseUrl and presigned URLs (default `http://<host>:<port>`).' }),
+  setting({ key: 'publicUrl', flag: '--public-url', env: 'PARTNERPLANE_PUBLIC_URL', parse: httpUrl, description: 'Base URL clients reach the API and the console at (default `http://<host>:<port>`); apps are served with its scheme and port (see docs/gateway.md).' }),
+  setting({ key: 'appsDomain', flag: '--apps-domain', env: 'PARTNERPLANE_APPS_DOMAIN', defaultText: 'localhost', parse: dnsName, description: 'Every app is served at an origin of its own, `<scheme>://<app-id>.<apps domain>:<port>`, the scheme and port of the public URL: BaseUrl and presigned URLs. `localhost` needs no DNS set-up (browsers and curl resolve `*.localhost` to this machine); elsewhere use a domain whose every subdomain (`*.apps.example.com`) leads here (see docs/gateway.md).' }),
   setting({ key: 'credentialsFile', flag: '--credentials-file', env: 'PARTNERPLANE_CREDENTIALS_FILE', parse: text, description: 'JSON file of the access keys allowed to call (see docs/auth.md). Without it only the local pair `test`/`test` (account `000000000000`) is accepted, and only on a loopback host.' }),
   setting({ key: 'localKeyAnywhere', flag: '--local-key-anywhere', env: 'PARTNERPLANE_LOCAL_KEY_ANYWHERE', defaultText: 'false', parse: boolean, description: 'For local development in a container only: accept the local pair `test`/`test` on any address, not only loopback, and log a warning saying so. Never on a network others reach.' }),
   setting({ key: 'appRuntime', flag: '--app-runtime', env: 'PARTNERPLANE_APP_RUNTIME', defaultText: 'builtin', parse: appRuntime, description: 'What runs each app\'s backend: `builtin` (the gateway\'s own page, nothing to run) or `process` (a child process per app). See docs/runtimes.md.' }),
@@ -264,7 +289,17 @@ export function loadConfig(given: Partial<Record<keyof Config, string>> = {}, en
   if (result.appRuntime !== 'builtin') for (const key of DELAY_KEYS) if (defaulted.has(key)) result[key] = 0;
   const catalogName = given.appCatalog !== undefined || env.PARTNERPLANE_APP_CATALOG === undefined ? '--app-catalog' : 'PARTNERPLANE_APP_CATALOG';
   result.catalog = loadCatalog(result.appCatalog, result.appRuntime, catalogName);
+  assertConsoleOutsideApps(result);
   return result;
+}
+
+/** Every host under the apps domain is an app's: the console and the API cannot be reached on one. */
+function assertConsoleOutsideApps({ publicUrl, appsDomain }: Config): void {
+  if (publicUrl === undefined) return;
+  const host = new URL(publicUrl).hostname.toLowerCase();
+  if (host.endsWith(`.${appsDomain}`)) {
+    throw new ConfigError(`--public-url ${publicUrl} is under --apps-domain ${appsDomain}, where every host is an app's: give the console and the API a host outside it`);
+  }
 }
 
 /** Settings for an in-process server in tests and tools: a free port and quiet logs. */

@@ -1,13 +1,18 @@
 /**
  * Where clients reach this server: the base URL of the API and console, and each app's BaseUrl.
  * The base is `--public-url` when given, otherwise the address the server listens on, known once
- * it does. An app's base URL is derived in appBaseUrl alone, so that where apps are served can
- * change in one place.
+ * it does. Every app has an origin of its own, a host under `--apps-domain` with the base's scheme
+ * and port, so that no app's script runs in the console's origin or in another app's; its base
+ * URL is derived in appBaseUrl alone and its host read back in appIdOfHost.
  */
 import { networkInterfaces } from 'node:os';
 
-/** Where the gateway serves an app, under the public URL; BaseUrl and presigned URLs point under it. */
-export const gatewayPath = (appId: string) => `/gateway/${appId}`;
+/**
+ * Where the API endpoint takes an app's signed calls (the partner-app SDK's), for clients that
+ * cannot resolve the app's own host, such as Python's under `*.localhost`. Browsers are sent on to
+ * the app's origin from there: nothing of an app is ever served to them on the console's.
+ */
+export const signedCallsPath = (appId: string) => `/gateway/${appId}`;
 
 const hostForUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
@@ -23,12 +28,29 @@ function reachableHost(host: string): string {
   return external?.address ?? (host === '::' ? '::1' : '127.0.0.1');
 }
 
+/** What an app's origin has around its app id: the base's scheme, and the apps domain with the base's port. */
+function appsOriginOf(base: string, appsDomain: string): { scheme: string; rest: string } {
+  const { protocol, port } = new URL(base);
+  return { scheme: `${protocol}//`, rest: `.${appsDomain}${port ? `:${port}` : ''}` };
+}
+
 export class PublicUrls {
   private known: string | undefined;
+  /** Derived from the base once it is known (the gateway asks for every request). */
+  private appsOrigin: { scheme: string; rest: string } | undefined;
+  /** Every host under the apps domain, as the mount table compares hosts (lower case, no port); a trailing dot names the same host. */
+  readonly appsHost: RegExp;
+  private readonly appHost: RegExp;
 
-  /** `configured`: the --public-url setting, if any. */
-  constructor(configured: string | undefined) {
+  /** `configured`: the --public-url setting, if any; `appsDomain`: the --apps-domain setting. */
+  constructor(
+    configured: string | undefined,
+    private readonly appsDomain: string,
+  ) {
     this.known = configured?.replace(/\/+$/, '');
+    const domain = appsDomain.replaceAll('.', '\\.');
+    this.appsHost = new RegExp(`\\.${domain}\\.?$`);
+    this.appHost = new RegExp(`^app-([a-z0-9]{12})\\.${domain}\\.?$`);
   }
 
   /** Says where the server listens; the public URL defaults to it (to a reachable address for every interface). Returns the address listened on. */
@@ -48,8 +70,15 @@ export class PublicUrls {
     return this.base.startsWith('https:');
   }
 
-  /** An app's BaseUrl. */
+  /** An app's BaseUrl: its origin, `<scheme>://<app-id>.<apps domain>[:<port>]`, the app id in lower case as browsers show hosts. */
   appBaseUrl(appId: string): string {
-    return `${this.base}${gatewayPath(appId)}`;
+    this.appsOrigin ??= appsOriginOf(this.base, this.appsDomain);
+    return `${this.appsOrigin.scheme}${appId.toLowerCase()}${this.appsOrigin.rest}`;
+  }
+
+  /** The id of the app whose origin `host` (lower case, no port) is, if it is one. */
+  appIdOfHost(host: string): string | undefined {
+    const id = this.appHost.exec(host)?.[1];
+    return id === undefined ? undefined : `app-${id.toUpperCase()}`;
   }
 }

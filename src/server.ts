@@ -1,11 +1,13 @@
 /**
  * The composition root: createServer() builds every collaborator from the settings and mounts the
  * server's surfaces (protocol/mounts.ts), each with its own requests and the one error path:
+ *   <app-id>.<apps domain>  every app's origin, the app gateway: first, so that no other surface
+ *                      answers on an app's host
  *   POST /             the Cloud Control API and CloudFormation's DescribeType (api/cloudFormation.ts),
  *                      then the SageMaker API (api/pipeline.ts)
  *   GET /              a redirect to the console
  *   /console           the web console
- *   /gateway/<app-id>  the app gateway
+ *   /gateway/<app-id>  the app gateway's path for signed calls on the API endpoint
  *   /health /ready /metrics
  *   /admin             the admin API, when an admin token is set
  * Nothing happens at import; createServer() opens the store, listen() starts serving.
@@ -95,7 +97,7 @@ export async function createServer(config: Config, options: ServerOptions = {}):
     bound.close();
     throw error;
   });
-  const urls = new PublicUrls(config.publicUrl);
+  const urls = new PublicUrls(config.publicUrl, config.appsDomain);
   const { mounts, reconciler, retention, gateway, reporting, releases } = await assemble({ config, logger, clock, store, credentials, urls });
   const { server, drain } = createDrainableServer(mountTable(mounts, reporting));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -225,9 +227,10 @@ async function assemble(base: Foundation): Promise<Assembled> {
   const protocol = awsJsonProtocol('SageMaker', OPERATION_NAMES);
   const front = { credentials, maxBodyBytes: config.maxBodyBytes, observer, refusals, reporting };
   const api = apiMount({ ...front, protocol, invoke });
-  // The Cloud Control API and CloudFormation's DescribeType first: the SageMaker API takes every other POST /.
+  // The apps' hosts first: every request there is an app's, whatever its path. Then the Cloud Control
+  // API and CloudFormation's DescribeType: the SageMaker API takes every other POST /.
   const logs = appLogsMount({ credentials, store, runtime });
-  const mounts = [...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.mount, logs, operationsEndpoints(store, metrics, logger)];
+  const mounts = [gateway.origins, ...infrastructureAsCodeMounts(front, invoker), api, consoleLanding(), webConsole, gateway.signedCalls, logs, operationsEndpoints(store, metrics, logger)];
   if (config.adminToken !== undefined) {
     mounts.push(createAdminApi({ token: config.adminToken, store, config, audit, clock, releases, wakeReconciler: () => reconciler.wake(clock.now()) }));
   }

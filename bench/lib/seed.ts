@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { appArn, type PartnerApp } from '../../src/domain/partnerApp.js';
 import { builtInCatalog } from '../../src/catalog/builtin.js';
 import { nextMaintenanceAt } from '../../src/domain/maintenance.js';
-import { gatewayPath } from '../../src/publicUrls.js';
+import { PublicUrls } from '../../src/publicUrls.js';
 import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
 import { BENCH_REGION } from './signing.js';
@@ -22,7 +22,8 @@ export const seededArn = (index: number) => appArn(BENCH_REGION, BENCH_ACCOUNT, 
 
 /**
  * The index-th seeded app, Available, made at `time`, as the server at `publicUrl` would have
- * provisioned it, its maintenance planned as the server plans it with the built-in catalog.
+ * provisioned it (with the default apps domain), its maintenance planned as the server plans it
+ * with the built-in catalog.
  */
 export function seededApp(index: number, publicUrl: string, time: number): PartnerApp {
   const app: PartnerApp = {
@@ -34,7 +35,7 @@ export function seededApp(index: number, publicUrl: string, time: number): Partn
     status: 'Available',
     settings: { ExecutionRoleArn: EXECUTION_ROLE, Tier: 'small', AuthType: 'IAM' },
     version: builtInCatalog.initialVersion('comet'),
-    baseUrl: `${publicUrl}${gatewayPath(appId(index))}`,
+    baseUrl: new PublicUrls(publicUrl, 'localhost').appBaseUrl(appId(index)),
     creationTime: time,
     lastModifiedTime: time,
     failTransition: false,

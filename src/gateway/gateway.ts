@@ -1,12 +1,15 @@
 /**
- * The app gateway, `/gateway/<app-id>/…`: where BaseUrl and presigned URLs lead.
+ * The app gateway: every app's origin, `<scheme>://<app-id>.<apps domain>:<port>`, where BaseUrl
+ * and presigned URLs lead, so that an app's script shares an origin with neither the console nor
+ * another app (publicUrls.ts).
  *
  * Three ways in, each ending with the request forwarded to the app's backend as a known identity:
  * - a presigned URL (`?token=`): verified, admitted once, and turned into a signed session cookie;
- * - that session cookie, on every later request from the browser;
+ * - that session cookie, host-only, on every later request from the browser;
  * - a SigV4-signed request, as the SageMaker Python SDK's PartnerAppAuthProvider sends them
  *   (`X-Amz-Target: SageMaker.CallPartnerAppApi`, `X-SageMaker-Partner-App-Server-Arn`, the app's
- *   own credentials moved to `X-Amz-Partner-App-Authorization`).
+ *   own credentials moved to `X-Amz-Partner-App-Authorization`), at the app's origin or at
+ *   `/gateway/<app-id>/` on the API endpoint, for clients that cannot resolve the app's host.
  * The backend is the built-in app page, or the real upstream configured for the app's type.
  * Whatever stops a request is a ServiceError of the gateway's (protocol/errors.ts): an HTML page
  * under its title for browsers, an AWS JSON error for signed requests.
@@ -29,16 +32,16 @@ import {
   gatewayAppUnavailable,
   gatewayDenied,
   gatewayFailure,
-  gatewayNoSuchPath,
+  gatewayNoSuchApp,
   gatewayNotAnAppRequest,
   gatewayWrongApp,
 } from '../protocol/errors.js';
-import type { Mount } from '../protocol/mounts.js';
+import { requestHost, type ErrorRenderer, type Mount } from '../protocol/mounts.js';
 import { writeError } from '../protocol/serialize.js';
 import type { Store } from '../store/store.js';
 import { builtInAppPage, errorPage, writeHtml, type BuiltInAppView } from './pages.js';
 import { endToEndHeaders, UpstreamProxy, type UpstreamFailure } from './proxy.js';
-import { gatewayPath, type PublicUrls } from '../publicUrls.js';
+import { signedCallsPath, type PublicUrls } from '../publicUrls.js';
 import { destinationOf, servesRequests } from './routing.js';
 import { signSession, verifySession, type GatewaySession } from './session.js';
 
@@ -60,7 +63,7 @@ const APP_AUTHORIZATION_HEADER = 'x-amz-partner-app-authorization';
 /** The signed request's own credentials; the backend gets the app's Authorization instead. */
 const SIGV4_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256', 'x-amz-target', APP_AUTHORIZATION_HEADER];
 
-const GATEWAY_PATH = /^\/gateway\/(app-[A-Z0-9]{12})(\/.*)?$/;
+const SIGNED_CALLS_PATH = /^\/gateway\/(app-[A-Z0-9]{12})(\/.*)?$/;
 
 export interface GatewayOptions {
   store: Store;
@@ -78,6 +81,16 @@ export interface GatewayOptions {
   clientAborted(req: IncomingMessage, requestId: string): void;
 }
 
+/** Where a request reached an app: its own origin, or the API endpoint's signed-calls path. */
+interface Place {
+  appId: string;
+  /** The app's own path and query, as its backend is asked for them. */
+  pathAndQuery: string;
+  /** The origin the client reached, and the path before the app's own: the backend's X-Forwarded-Host, -Proto and -Prefix. */
+  origin: string;
+  prefix: string;
+}
+
 /** Who a request that got through is, and how it proved it. */
 interface Admission {
   app: PartnerApp;
@@ -87,55 +100,74 @@ interface Admission {
 
 export class Gateway {
   private readonly proxy = new UpstreamProxy();
+  /** Every host under the apps domain, each an app's origin: mounted before any other surface, so that neither the console nor the API answers there. */
+  readonly origins: Mount;
+  /** /gateway/ on every other host: the API endpoint's path for apps' signed calls. */
+  readonly signedCalls: Mount;
 
-  constructor(private readonly options: GatewayOptions) {}
-
-  /** The gateway as a surface of the server: everything under /gateway/. */
-  readonly mount: Mount = {
-    name: 'gateway',
-    prefix: '/gateway/',
-    handle: (req, res, requestId) => {
-      res.setHeader('x-amzn-RequestId', requestId);
-      return this.route(req, res, requestId, isSigned(req.headers));
-    },
-    renderError: (res, requestId, refusal, headers) => {
+  constructor(private readonly options: GatewayOptions) {
+    const renderError: ErrorRenderer = (res, requestId, refusal, headers) => {
       this.options.logger.info({ requestId, code: refusal.code, status: refusal.statusCode }, 'gateway refused a request');
       if (isSigned(res.req.headers)) writeError(res, requestId, refusal, headers);
       else writeHtml(res, refusal.statusCode, errorPage(refusal.title ?? refusal.code, refusal.message, requestId), headers);
-    },
-    unexpectedError: gatewayFailure,
-  };
+    };
+    const surface = (serve: (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>): Mount => ({
+      name: 'gateway',
+      handle: (req, res, requestId) => {
+        res.setHeader('x-amzn-RequestId', requestId);
+        return serve(req, res, requestId);
+      },
+      renderError,
+      unexpectedError: gatewayFailure,
+    });
+    this.origins = { ...surface((req, res, requestId) => this.serveOrigin(req, res, requestId)), host: options.urls.appsHost };
+    this.signedCalls = { ...surface((req, res, requestId) => this.serveSignedCallsPath(req, res, requestId)), prefix: '/gateway/' };
+  }
 
   close(): void {
     this.proxy.close();
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, requestId: string, signed: boolean): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    const match = GATEWAY_PATH.exec(url.pathname);
-    if (!match) throw gatewayNoSuchPath();
-    const appId = match[1]!;
-    const appPath = match[2] ?? '/';
-
-    if (signed) {
-      const body = await readBody(req, this.options.config.maxBodyBytes);
-      const admission = await this.admitSigned(req, body, appId);
-      this.forward(req, res, requestId, admission, appPath + url.search, body);
-      return;
-    }
-    const token = url.searchParams.get('token');
+  /** A request to an app's own origin: a signed call, a presigned URL, or a browser with its session. */
+  private async serveOrigin(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const appId = this.options.urls.appIdOfHost(requestHost(req));
+    if (appId === undefined) throw gatewayNoSuchApp(`No partner app is served at ${req.headers.host}: app addresses are the BaseUrl that DescribePartnerApp gives.`);
+    const { path, query } = splitTarget(req.url);
+    const place: Place = { appId, pathAndQuery: path + query, origin: this.options.urls.appBaseUrl(appId), prefix: '' };
+    if (isSigned(req.headers)) return this.serveSigned(req, res, requestId, place);
+    const params = new URLSearchParams(query);
+    const token = params.get('token');
     if (token !== null) {
-      url.searchParams.delete('token');
-      await this.openPresignedUrl(res, appId, token, `${gatewayPath(appId)}${appPath}${url.search}`);
+      params.delete('token');
+      const rest = params.toString();
+      // Absolute: a path such as //elsewhere.example would otherwise send the browser to another host.
+      return this.openPresignedUrl(res, appId, token, `${place.origin}${path}${rest === '' ? '' : `?${rest}`}`);
+    }
+    this.forward(req, res, requestId, await this.admitSession(req, appId), place, undefined);
+  }
+
+  /**
+   * /gateway/<app-id>/… on the API endpoint: signed calls only. A browser is sent on to the app's
+   * origin, so that nothing an app serves ever runs in the console's (and links from before apps
+   * had origins of their own keep working).
+   */
+  private async serveSignedCallsPath(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const { path, query } = splitTarget(req.url);
+    const match = SIGNED_CALLS_PATH.exec(path);
+    if (!match) throw gatewayNoSuchApp("An app's signed calls go to /gateway/<app-id>/ on the API endpoint, or to its BaseUrl.");
+    const appId = match[1]!;
+    const appPath = match[2] || '/';
+    if (!isSigned(req.headers)) {
+      res.writeHead(302, { Location: `${this.options.urls.appBaseUrl(appId)}${appPath}${query}`, 'Content-Length': 0 }).end();
       return;
     }
-    if (match[2] === undefined) {
-      // The session cookie is scoped to /gateway/<app-id>/, so the bare BaseUrl must gain its slash.
-      res.writeHead(302, { Location: `${gatewayPath(appId)}/${url.search}`, 'Content-Length': 0 }).end();
-      return;
-    }
-    const admission = await this.admitSession(req, appId);
-    this.forward(req, res, requestId, admission, appPath + url.search, undefined);
+    await this.serveSigned(req, res, requestId, { appId, pathAndQuery: appPath + query, origin: this.options.urls.base, prefix: signedCallsPath(appId) });
+  }
+
+  private async serveSigned(req: IncomingMessage, res: ServerResponse, requestId: string, place: Place): Promise<void> {
+    const body = await readBody(req, this.options.config.maxBodyBytes);
+    const admission = await this.admitSigned(req, body, place.appId);
+    this.forward(req, res, requestId, admission, place, body);
   }
 
   /** A presigned URL: checked, admitted once, and exchanged for a session cookie. */
@@ -161,7 +193,7 @@ export class Gateway {
     const session: GatewaySession = { arn: app.arn, ...identity, expiresAt: this.options.clock.now() + token.sessionSeconds * 1000 };
     res.writeHead(302, {
       Location: landing,
-      'Set-Cookie': this.sessionCookie(appId, signSession(this.options.secret, session), token.sessionSeconds),
+      'Set-Cookie': this.sessionCookie(signSession(this.options.secret, session), token.sessionSeconds),
       'Cache-Control': 'no-store',
       'Referrer-Policy': 'no-referrer',
       'Content-Length': 0,
@@ -169,16 +201,25 @@ export class Gateway {
     res.end();
   }
 
-  private sessionCookie(appId: string, value: string, maxAgeSeconds: number): string {
+  /**
+   * Host-only (no Domain): sent to this app's origin alone. Over https its name takes the __Host-
+   * prefix, with which browsers refuse the cookie from anywhere else, such as another app's host
+   * writing one for the whole apps domain.
+   */
+  private get sessionCookieName(): string {
+    return this.options.urls.secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+  }
+
+  private sessionCookie(value: string, maxAgeSeconds: number): string {
     const secure = this.options.urls.secure ? '; Secure' : '';
-    return `${SESSION_COOKIE}=${value}; Path=${gatewayPath(appId)}/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
+    return `${this.sessionCookieName}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
   }
 
   private async admitSession(req: IncomingMessage, appId: string): Promise<Admission> {
-    const value = cookieValues(req.headers.cookie).get(SESSION_COOKIE);
+    const value = cookieValues(req.headers.cookie).get(this.sessionCookieName);
     const signIn = 'Open a presigned URL from CreatePartnerAppPresignedUrl to sign in.';
     if (value === undefined) throw gatewayDenied('Sign-in required', `There is no session for app ${appId}. ${signIn}`);
-    const clearCookie = { 'Set-Cookie': this.sessionCookie(appId, '', 0) };
+    const clearCookie = { 'Set-Cookie': this.sessionCookie('', 0) };
     const session = verifySession(this.options.secret, value);
     if (!session) throw gatewayDenied('Session not valid', `The session cookie was altered or was not issued by this server. ${signIn}`, clearCookie);
     if (parseAppArn(session.arn)?.appId !== appId) {
@@ -239,7 +280,7 @@ export class Gateway {
   }
 
 
-  private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, pathAndQuery: string, body: Buffer | undefined): void {
+  private forward(req: IncomingMessage, res: ServerResponse, requestId: string, admission: Admission, place: Place, body: Buffer | undefined): void {
     const { app, who, via } = admission;
     const identity = appUserIdentity(app, who);
     const destination = destinationOf(app, this.options.config.appUpstreams);
@@ -249,15 +290,15 @@ export class Gateway {
     }
     const upstream = destination.base;
     const target = new URL(upstream.href);
-    const query = pathAndQuery.indexOf('?');
+    const { path, query } = splitTarget(place.pathAndQuery);
     // Assigned, never resolved against the upstream, so a path like //elsewhere cannot change its host.
-    target.pathname = upstream.pathname.replace(/\/$/, '') + (query < 0 ? pathAndQuery : pathAndQuery.slice(0, query));
-    target.search = query < 0 ? '' : pathAndQuery.slice(query);
-    const headers = this.backendHeaders(req, admission, identity);
+    target.pathname = upstream.pathname.replace(/\/$/, '') + path;
+    target.search = query;
+    const headers = this.backendHeaders(req, admission, identity, place);
     this.proxy.forward(req, res, target, headers, body, (failure) => this.upstreamFailed(res, requestId, app, failure));
   }
 
-  private backendHeaders(req: IncomingMessage, { app, who, via }: Admission, identity: string): OutgoingHttpHeaders {
+  private backendHeaders(req: IncomingMessage, { app, who, via }: Admission, identity: string, place: Place): OutgoingHttpHeaders {
     const headers: OutgoingHttpHeaders = endToEndHeaders(req.headers);
     for (const name of Object.values(IDENTITY_HEADERS)) delete headers[name];
     if (via === 'signed-request') {
@@ -268,20 +309,22 @@ export class Gateway {
     const appCookies = (req.headers.cookie ?? '')
       .split(';')
       .map((pair) => pair.trim())
-      .filter((pair) => pair !== '' && cookieName(pair) !== SESSION_COOKIE);
+      .filter((pair) => pair !== '' && cookieName(pair) !== this.sessionCookieName);
     if (appCookies.length > 0) headers.cookie = appCookies.join('; ');
     else delete headers.cookie;
-    const publicUrl = new URL(this.options.urls.base);
+    const origin = new URL(place.origin);
     Object.assign(headers, {
       [IDENTITY_HEADERS.user]: identity,
       [IDENTITY_HEADERS.principal]: who.principal,
       [IDENTITY_HEADERS.appArn]: app.arn,
       [IDENTITY_HEADERS.via]: via,
       'x-forwarded-for': [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', '),
-      'x-forwarded-host': publicUrl.host,
-      'x-forwarded-proto': publicUrl.protocol.slice(0, -1),
-      'x-forwarded-prefix': gatewayPath(parseAppArn(app.arn)!.appId),
+      'x-forwarded-host': origin.host,
+      'x-forwarded-proto': origin.protocol.slice(0, -1),
+      'x-forwarded-prefix': place.prefix,
     });
+    // At its own origin an app's paths are its own: no prefix, and none a client could forge.
+    if (place.prefix === '') delete headers['x-forwarded-prefix'];
     return headers;
   }
 
@@ -296,6 +339,12 @@ export class Gateway {
 /** Signed the SigV4 way (as API clients and the partner-app SDK sign), rather than a browser's. */
 const isSigned = (headers: IncomingHttpHeaders) =>
   (headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256') || headers['x-amz-target'] !== undefined || headers[APP_SERVER_ARN_HEADER] !== undefined;
+
+/** A request target split at its query, taken as it is: `//host/x` stays a path, as it is on the wire. */
+function splitTarget(target = '/'): { path: string; query: string } {
+  const mark = target.indexOf('?');
+  return mark < 0 ? { path: target, query: '' } : { path: target.slice(0, mark), query: target.slice(mark) };
+}
 
 const cookieName = (pair: string) => (pair.includes('=') ? pair.slice(0, pair.indexOf('=')) : pair).trim();
 

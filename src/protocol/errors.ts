@@ -96,7 +96,7 @@ export const consoleBadRegion = () => new ServiceError('InvalidConsoleRequest', 
 
 export const gatewayDenied = (title: string, message: string, headers?: Record<string, string>) =>
   new ServiceError('AccessDeniedException', 403, message, { title, headers });
-export const gatewayNoSuchPath = () => new ServiceError('ResourceNotFound', 404, 'Gateway addresses look like /gateway/<app-id>/.', { title: 'No such app' });
+export const gatewayNoSuchApp = (message: string) => new ServiceError('ResourceNotFound', 404, message, { title: 'No such app' });
 export const gatewayNotAnAppRequest = (message: string) => new ServiceError('ValidationException', 400, message, { title: 'Not a partner app request' });
 export const gatewayWrongApp = (message: string) => new ServiceError('ValidationException', 400, message, { title: 'Wrong app' });
 export const gatewayAppNotFound = (arn: string) => new ServiceError('ResourceNotFound', 404, `Partner app ${arn} does not exist.`, { title: 'App not found' });

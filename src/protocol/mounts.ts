@@ -75,14 +75,15 @@ export function answerError(res: ServerResponse, requestId: string, error: unkno
   writeRefusal(res.req, (connection) => render(res, requestId, given, connection ? { ...given.headers, ...connection } : given.headers, written && (() => written(given))));
 }
 
-const hostOf = (req: IncomingMessage) => (req.headers.host ?? '').replace(/:\d*$/, '').toLowerCase();
+/** The Host header without its port, in lower case: what `Mount.host` is compared with. */
+export const requestHost = (req: IncomingMessage) => (req.headers.host ?? '').replace(/:\d*$/, '').toLowerCase();
 
 function matches(mount: Mount, req: IncomingMessage, path: string): boolean {
   if (mount.methods && !mount.methods.includes(req.method!)) return false;
   if (mount.paths && !mount.paths.has(path)) return false;
   if (mount.prefix !== undefined && path !== mount.prefix && !path.startsWith(mount.prefix.endsWith('/') ? mount.prefix : `${mount.prefix}/`)) return false;
   if (mount.host !== undefined) {
-    const host = hostOf(req);
+    const host = requestHost(req);
     if (typeof mount.host === 'string' ? host !== mount.host : !mount.host.test(host)) return false;
   }
   return mount.accepts === undefined || mount.accepts(req);

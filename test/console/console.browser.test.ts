@@ -1,36 +1,27 @@
 /**
- * The console in real headless Chromium (Debian's, at /usr/bin/chromium), driven by playwright-core:
- * sign in, create, watch Creating turn Available, update, open through the gateway, delete, sign out.
- * Screenshots go to test-output/. Without Chromium the test is skipped, unless
- * PARTNERPLANE_REQUIRE_CHROMIUM=1 (as in CI), which makes a missing Chromium a failure.
+ * The console in real headless Chromium (test/helpers/chromium.ts): sign in, create, watch Creating
+ * turn Available, update, open through the gateway, delete, sign out. Screenshots go to test-output/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreatePartnerAppCommand, DescribePartnerAppCommand, ListPartnerAppsCommand } from '@aws-sdk/client-sagemaker';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromiumSkip, launchChromium, type Browser } from '../helpers/chromium.js';
 import { startTestServer, waitForStatus, type TestServer } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const OUTPUT_DIR = path.resolve('test-output');
 /** Long enough for the page to show Creating, Updating and Deleting before they end. */
 const VISIBLE_TRANSITION_MS = 2500;
-const STEP_TIMEOUT_MS = 15_000;
 
-const chromiumRequired = process.env.PARTNERPLANE_REQUIRE_CHROMIUM === '1';
-const skip = !existsSync(CHROMIUM) && !chromiumRequired ? `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium); skipping the browser test` : false;
-
-describe('the web console in headless Chromium', { skip }, () => {
+describe('the web console in headless Chromium', { skip: chromiumSkip }, () => {
   let server: TestServer;
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `PARTNERPLANE_REQUIRE_CHROMIUM=1 but ${CHROMIUM} is missing: apt-get install -y chromium`);
     mkdirSync(OUTPUT_DIR, { recursive: true });
     server = await startTestServer({ createDelayMs: VISIBLE_TRANSITION_MS, updateDelayMs: VISIBLE_TRANSITION_MS, deleteDelayMs: VISIBLE_TRANSITION_MS, failCreate: /^broken/ });
     // Apps made with the SDK before the page opens: the table shows every app of the account.
@@ -41,21 +32,14 @@ describe('the web console in headless Chromium', { skip }, () => {
       await waitForStatus(() => sdk.send(new DescribePartnerAppCommand({ Arn })), ['Available', 'Failed']);
     });
     await Promise.all(made);
-    userDataDir = mkdtempSync(path.join(os.tmpdir(), 'partnerplane-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    browser = await launchChromium();
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   const row = (name: string, status?: string) => page.locator(`tr[data-name="${name}"]${status ? `[data-status="${status}"]` : ''}`);
@@ -141,9 +125,9 @@ describe('the web console in headless Chromium', { skip }, () => {
     assert.equal(await row('consoleapp').getAttribute('data-window'), 'Wed:04:30');
   });
 
-  test('Open asks for a presigned URL and opens the app through the gateway', async () => {
+  test("Open asks for a presigned URL and opens the app at its own origin", async () => {
     const [appPage] = await Promise.all([context.waitForEvent('page'), row('consoleapp').locator('button[data-action="open"]').click()]);
-    await appPage.waitForURL(/\/gateway\/app-[A-Z0-9]{12}\//);
+    await appPage.waitForURL(/^http:\/\/app-[a-z0-9]{12}\.localhost:\d+\/$/);
     await appPage.waitForLoadState();
     assert.match(await appPage.locator('h1').innerText(), /consoleapp/);
     assert.equal(await appPage.evaluate(() => window.opener), null, 'the app cannot reach back into the console');

@@ -7,14 +7,23 @@
  *   X-SageMaker-Partner-App-Server-Arn; X-Amz-Target is SageMaker.CallPartnerAppApi;
  *   X-Amz-Content-SHA256 is the body's hash (UNSIGNED-PAYLOAD for a body that is not bytes);
  *   Connection is left out of the signature; `+` in the URL becomes %20; the region is the ARN's.
+ * Python's resolver (getaddrinfo) does not know the apps' hosts under `*.localhost` on every
+ * machine (systemd-resolved's does, this one's does not): the program resolves them to loopback as
+ * such a machine would, so that a BaseUrl can be called. A client without that calls the API
+ * endpoint's /gateway/<app-id>/ instead (docs/gateway.md), which the tests also do.
  */
 import { execFile } from 'node:child_process';
 import type { Credentials } from '../helpers/server.js';
 
 const PARTNER_APP_REQUEST = String.raw`
-import json, sys
+import json, socket, sys
 from hashlib import sha256
 import requests
+
+system_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    return system_getaddrinfo("127.0.0.1" if isinstance(host, str) and host.endswith(".localhost") else host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials

@@ -9,7 +9,7 @@ import { signToken } from '../../src/domain/presignedUrl.js';
 import { signSession } from '../../src/gateway/session.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createAvailableApp, createInput, missingArn, uniqueName, waitFor } from '../operations/support.js';
-import { appIdOf, get, openPresignedUrl, pageField, presign } from './support.js';
+import { appIdOf, appOrigin, get, openPresignedUrl, pageField, presign } from './support.js';
 
 const LOCAL = { principal: 'arn:aws:iam::000000000000:user/test', sessionName: 'test' };
 
@@ -55,13 +55,11 @@ describe('opening a presigned URL', () => {
     const url = await presign(client, Arn, { SessionExpirationDurationInSeconds: 3600 });
     assert.equal(url.slice(0, url.indexOf('?')), `${app.BaseUrl}/`);
 
+    assert.equal(app.BaseUrl, `http://${appId.toLowerCase()}.localhost:${new URL(server.url).port}`, "the app's own origin");
     const session = await openPresignedUrl(url);
-    assert.equal(session.landing, `${server.url}/gateway/${appId}/`, 'the token is gone from the address');
-    const attributes = session.setCookie.split(';').map((part) => part.trim());
-    assert.ok(attributes.includes(`Path=/gateway/${appId}/`));
-    assert.ok(attributes.includes('HttpOnly'));
-    assert.ok(attributes.includes('SameSite=Lax'));
-    assert.ok(attributes.includes('Max-Age=3600'));
+    assert.equal(session.landing, `${app.BaseUrl}/`, 'the token is gone from the address');
+    // Host-only (no Domain): the cookie goes back to this app's origin and nowhere else.
+    assert.deepEqual(session.setCookie.split(';').slice(1).map((part) => part.trim()), ['Path=/', 'Max-Age=3600', 'HttpOnly', 'SameSite=Lax']);
 
     const page = await get(session.landing, { cookie: session.cookie });
     const html = await page.text();
@@ -90,32 +88,43 @@ describe('opening a presigned URL', () => {
     assert.equal(pageField(html, 'tier'), '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; co');
   });
 
-  test('behind an https:// public URL the session cookie is Secure', async () => {
-    const behindTls = await startTestServer({ publicUrl: 'https://apps.example.test' });
+  test('behind an https:// public URL apps are https:// too, and the session cookie is Secure and __Host-', async () => {
+    const behindTls = await startTestServer({ publicUrl: 'https://partnerplane.example.test', appsDomain: 'localhost' });
     try {
       const client = behindTls.client();
-      const url = new URL(await presign(client, await createAvailableApp(client)));
-      assert.equal(url.origin, 'https://apps.example.test');
-      const session = await openPresignedUrl(`${behindTls.url}${url.pathname}${url.search}`);
-      assert.match(session.setCookie, /; Secure$/);
+      const Arn = await createAvailableApp(client);
+      const url = new URL(await presign(client, Arn));
+      assert.equal(url.origin, `https://${appIdOf(Arn).toLowerCase()}.localhost`, "the public URL's scheme and port");
+      // The TLS proxy in front of the server, played by the test: the same request over http.
+      const session = await openPresignedUrl(`${appOrigin(behindTls.url, Arn)}${url.pathname}${url.search}`);
+      assert.match(session.setCookie, /^__Host-partnerplane_session=[^;]+; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax; Secure$/);
+      const page = await get(`${appOrigin(behindTls.url, Arn)}/`, { cookie: session.cookie });
+      assert.equal(page.status, 200, await page.text());
+      await assertPage(await get(`${appOrigin(behindTls.url, Arn)}/`, { cookie: session.cookie.replace('__Host-', '') }), 403, 'Sign-in required');
     } finally {
       await behindTls.close();
     }
   });
 
-  test('BaseUrl itself redirects to its trailing slash, where the session cookie applies', async () => {
+  test("old links under /gateway/<app-id>/ on the API endpoint send a browser on to the app's origin", async () => {
     const client = server.client();
     const Arn = await createAvailableApp(client);
     const { BaseUrl } = await client.send(new DescribePartnerAppCommand({ Arn }));
-    const response = await get(BaseUrl!);
-    assert.equal(response.status, 302);
-    assert.equal(response.headers.get('location'), `/gateway/${appIdOf(Arn)}/`);
+    for (const [path, landing] of [
+      ['', '/'],
+      ['/', '/'],
+      ['/projects/1?token=abc', '/projects/1?token=abc'],
+    ] as const) {
+      const response = await get(`${server.url}/gateway/${appIdOf(Arn)}${path}`);
+      assert.equal(response.status, 302, path);
+      assert.equal(response.headers.get('location'), `${BaseUrl}${landing}`, path);
+    }
   });
 
   test('an expired link is refused, and says so', async () => {
     const Arn = await createAvailableApp(server.client());
     const token = signToken(secret, { arn: Arn, expiresAt: Date.now() - 1000, sessionSeconds: 1800, ...LOCAL });
-    const html = await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${token}`), 403, 'This link has expired');
+    const html = await assertPage(await get(`${appOrigin(server.url, Arn)}/?token=${token}`), 403, 'This link has expired');
     assert.match(html, /ExpiresInSeconds/);
   });
 
@@ -128,7 +137,7 @@ describe('opening a presigned URL', () => {
     const longer = Buffer.from(JSON.stringify({ ...claims, sessionSeconds: 43200 * 100 })).toString('base64url');
     const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
     for (const forged of [`${longer}.${signature}`, `${payload}.${flipped}`, payload, 'not-a-token']) {
-      await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
+      await assertPage(await get(`${appOrigin(server.url, Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
     }
     assert.equal((await get(url)).status, 302, 'the real token was not spent by the forgeries');
   });
@@ -139,7 +148,7 @@ describe('opening a presigned URL', () => {
     const token = new URL(url).searchParams.get('token')!;
     const spellings = otherSpellingsOfMac(token);
     for (const forged of spellings) {
-      await assertPage(await get(`${server.url}/gateway/${appIdOf(Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
+      await assertPage(await get(`${appOrigin(server.url, Arn)}/?token=${encodeURIComponent(forged)}`), 403, 'This link is not valid');
     }
     const session = await openPresignedUrl(url);
     const [name, value] = session.cookie.split('=') as [string, string];
@@ -153,7 +162,7 @@ describe('opening a presigned URL', () => {
     const client = server.client();
     const [first, second] = await Promise.all([createAvailableApp(client), createAvailableApp(client)]);
     const url = await presign(client, second);
-    const wrongPlace = url.replace(appIdOf(second), appIdOf(first));
+    const wrongPlace = url.replace(appIdOf(second).toLowerCase(), appIdOf(first).toLowerCase());
     await assertPage(await get(wrongPlace), 403, 'This link is for a different app');
     assert.equal((await get(url)).status, 302);
   });
@@ -161,11 +170,14 @@ describe('opening a presigned URL', () => {
   test('a link to an app that does not exist is a 404 page', async () => {
     const arn = missingArn();
     const token = signToken(secret, { arn, expiresAt: Date.now() + 60_000, sessionSeconds: 1800, ...LOCAL });
-    await assertPage(await get(`${server.url}/gateway/${appIdOf(arn)}/?token=${token}`), 404, 'App not found');
+    await assertPage(await get(`${appOrigin(server.url, arn)}/?token=${token}`), 404, 'App not found');
   });
 
   test('an address that names no app is a 404 page', async () => {
-    await assertPage(await get(`${server.url}/gateway/not-an-app/`), 404, 'No such app');
+    const port = new URL(server.url).port;
+    for (const address of [`http://not-an-app.localhost:${port}/`, `http://app-abc.localhost:${port}/console`, `${server.url}/gateway/not-an-app/`]) {
+      await assertPage(await get(address), 404, 'No such app');
+    }
   });
 });
 
@@ -173,7 +185,7 @@ describe('the session cookie', () => {
   test('no cookie, or a forged one, gets the sign-in page', async () => {
     const Arn = await createAvailableApp(server.client());
     const url = await presign(server.client(), Arn);
-    const home = `${server.url}/gateway/${appIdOf(Arn)}/`;
+    const home = `${appOrigin(server.url, Arn)}/`;
     await assertPage(await get(home), 403, 'Sign-in required');
     await assertPage(await get(home, { cookie: 'partnerplane_session=garbage' }), 403, 'Session not valid');
     // A presigned token has the same shape as a session; it must not pass for one.
@@ -187,16 +199,16 @@ describe('the session cookie', () => {
     const client = server.client();
     const [first, second] = await Promise.all([createAvailableApp(client), createAvailableApp(client)]);
     const session = await openPresignedUrl(await presign(client, second));
-    await assertPage(await get(`${server.url}/gateway/${appIdOf(first)}/`, { cookie: session.cookie }), 403, 'Session is for a different app');
+    await assertPage(await get(`${appOrigin(server.url, first)}/`, { cookie: session.cookie }), 403, 'Session is for a different app');
     assert.equal((await get(session.landing, { cookie: session.cookie })).status, 200);
   });
 
   test('an expired session is refused and cleared', async () => {
     const Arn = await createAvailableApp(server.client());
     const cookie = `partnerplane_session=${signSession(secret, { arn: Arn, ...LOCAL, expiresAt: Date.now() - 1000 })}`;
-    const response = await get(`${server.url}/gateway/${appIdOf(Arn)}/`, { cookie });
+    const response = await get(`${appOrigin(server.url, Arn)}/`, { cookie });
     await assertPage(response, 403, 'Session expired');
-    assert.match(response.headers.getSetCookie()[0]!, /^partnerplane_session=; Path=\/gateway\/app-[A-Z0-9]{12}\/; Max-Age=0/);
+    assert.match(response.headers.getSetCookie()[0]!, /^partnerplane_session=; Path=\/; Max-Age=0/);
   });
 });
 

@@ -119,6 +119,19 @@ describe('a request signed the partner-app SDK way', () => {
     }
   });
 
+  test("reaches the app at /gateway/<app-id>/ on the API endpoint too, for a client that cannot resolve the app's host", async () => {
+    const app = await availableApp(BOB, { Type: 'fiddler' });
+    const appId = app.arn.slice(app.arn.lastIndexOf('/') + 1);
+    const response = await partnerAppRequest({ url: `${server.url}/gateway/${appId}/v2/models?limit=1`, arn: app.arn, credentials: BOB, headers: { Authorization: 'Bearer fiddler-app-key' } });
+    assert.equal(response.status, 200, response.body);
+    const seen = backend.requests.at(-1)!;
+    assert.equal(seen.url, '/v2/models?limit=1', "the app's own path");
+    assert.equal(seen.headers.authorization, 'Bearer fiddler-app-key');
+    assert.equal(seen.headers['x-partnerplane-via'], 'signed-request');
+    assert.equal(seen.headers['x-forwarded-host'], new URL(server.url).host, 'where the client called');
+    assert.equal(seen.headers['x-forwarded-prefix'], `/gateway/${appId}`);
+  });
+
   test('a session token reaches neither the app nor anyone else', async () => {
     const app = await availableApp(ALICE, { Type: 'fiddler', EnableIamSessionBasedIdentity: true });
     const response = await partnerAppRequest({ url: `${app.baseUrl}/`, arn: app.arn, credentials: ALICE });

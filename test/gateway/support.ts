@@ -1,6 +1,7 @@
 /** What the gateway tests share: presigned URLs from the real SDK and a browser-like cookie jar of one. */
 import assert from 'node:assert/strict';
 import { CreatePartnerAppPresignedUrlCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { fetchLocal } from '../helpers/localhost.js';
 
 export async function presign(client: SageMakerClient, Arn: string, options: { ExpiresInSeconds?: number; SessionExpirationDurationInSeconds?: number } = {}): Promise<string> {
   const { Url } = await client.send(new CreatePartnerAppPresignedUrlCommand({ Arn, ...options }));
@@ -9,11 +10,14 @@ export async function presign(client: SageMakerClient, Arn: string, options: { E
 
 export const appIdOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** A request that does not follow redirects, as a test wants to see each hop. */
-export const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { redirect: 'manual', headers });
+/** The origin a test server serves an app at (the default apps domain, localhost): what BaseUrl is. */
+export const appOrigin = (serverUrl: string, arn: string) => `http://${appIdOf(arn).toLowerCase()}.localhost:${new URL(serverUrl).port}`;
+
+/** A request that does not follow redirects, as a test wants to see each hop; `*.localhost` resolves as in browsers. */
+export const get = (url: string, headers: Record<string, string> = {}) => fetchLocal(url, { redirect: 'manual', headers });
 
 export interface Session {
-  /** `partnerplane_session=<value>`, ready for a Cookie header. */
+  /** `partnerplane_session=<value>` (`__Host-partnerplane_session` over https), ready for a Cookie header. */
   cookie: string;
   /** The Set-Cookie header as the gateway sent it. */
   setCookie: string;

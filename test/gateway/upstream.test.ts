@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createAvailableApp } from '../operations/support.js';
+import { fetchLocal } from '../helpers/localhost.js';
 import { get, openPresignedUrl, pageField, presign } from './support.js';
 
 const LOCAL_PRINCIPAL = 'arn:aws:iam::000000000000:user/test';
@@ -73,9 +74,9 @@ describe('proxying a session to the real backend of its app type', () => {
     const session = await openPresignedUrl(await presign(client, Arn));
     // Larger than --max-body-bytes: a session's body is streamed through, never held by the gateway.
     const body = Buffer.alloc(server.config.maxBodyBytes * 2, 'x');
-    const response = await fetch(`${session.landing}api/runs?limit=5&q=a%20b`, {
+    const response = await fetchLocal(`${session.landing}api/runs?limit=5&q=a%20b`, {
       method: 'POST',
-      headers: { cookie: `theme=dark; ${session.cookie}; lang=en`, 'x-partnerplane-user': 'someone-else', 'content-type': 'text/plain' },
+      headers: { cookie: `theme=dark; ${session.cookie}; lang=en`, 'x-partnerplane-user': 'someone-else', 'x-forwarded-prefix': '/forged', 'content-type': 'text/plain' },
       body,
     });
     assert.equal(response.status, 201);
@@ -92,7 +93,9 @@ describe('proxying a session to the real backend of its app type', () => {
     assert.equal(seen.headers['x-partnerplane-app-arn'], Arn);
     assert.equal(seen.headers['x-partnerplane-via'], 'session');
     assert.equal(seen.headers.cookie, 'theme=dark; lang=en', 'the session cookie stays with the gateway');
-    assert.equal(seen.headers['x-forwarded-prefix'], new URL(session.landing).pathname.slice(0, -1));
+    assert.equal(seen.headers['x-forwarded-host'], new URL(session.landing).host, "the app's own origin");
+    assert.equal(seen.headers['x-forwarded-proto'], 'http');
+    assert.equal(seen.headers['x-forwarded-prefix'], undefined, 'at its own origin every path is the app\'s');
     assert.equal(seen.headers.host, new URL(backend.url).host);
   });
 
@@ -103,7 +106,7 @@ describe('proxying a session to the real backend of its app type', () => {
     const response = await get(`${session.landing}/127.0.0.2/steal`, { cookie: session.cookie });
     assert.equal(response.status, 201);
     await response.text();
-    assert.equal(backend.received.at(-1)!.url, '/base//127.0.0.2/steal');
+    assert.equal(backend.received.at(-1)!.url, '/base//127.0.0.2/steal', 'the path as it came');
   });
 
   test('types without an upstream keep the built-in app', async () => {

@@ -153,7 +153,7 @@ describe('behaviour', () => {
     assert.deepEqual(app.CurrentVersionEolDate, new Date('2027-04-30T00:00:00Z'));
     assert.equal(app.Error, undefined);
     assert.equal(app.IdcConfig, undefined);
-    assert.equal(app.BaseUrl, `${server.url}/gateway/${Arn!.split('/')[1]}`);
+    assert.equal(app.BaseUrl, `http://${Arn!.split('/')[1]!.toLowerCase()}.localhost:${new URL(server.url).port}`, "the app's own origin");
     assert.ok(app.CreationTime!.getTime() >= before - 1);
     assert.ok(app.LastModifiedTime!.getTime() >= app.CreationTime!.getTime(), 'becoming Available is a modification');
   });

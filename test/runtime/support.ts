@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribePartnerAppCommand, type DescribePartnerAppCommandOutput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { openPresignedUrl, presign } from '../gateway/support.js';
+import { fetchLocal } from '../helpers/localhost.js';
 
 export const BACKEND = fileURLToPath(new URL('./backend.mjs', import.meta.url));
 /** Backends are real processes on a shared machine: waits are bounded generously, and never timed. */
@@ -77,7 +78,7 @@ export interface BackendView {
 /** A signed-in gateway session on the app, through a presigned URL. */
 export async function gatewaySession(client: SageMakerClient, Arn: string): Promise<{ get(subpath?: string): Promise<Response>; view(): Promise<BackendView> }> {
   const session = await openPresignedUrl(await presign(client, Arn));
-  const get = (subpath = '') => fetch(`${session.landing}${subpath}`, { headers: { cookie: session.cookie }, redirect: 'manual' });
+  const get = (subpath = '') => fetchLocal(`${session.landing}${subpath}`, { headers: { cookie: session.cookie }, redirect: 'manual' });
   return {
     get,
     async view() {

@@ -95,7 +95,7 @@ test('every acknowledged app survives restarts with its state, and transitions u
 
     const created = await describeApp(client, creating);
     assert.equal(created.Name, creatingName);
-    assert.equal(created.BaseUrl, `https://partnerplane.example/gateway/${creating.split('/')[1]}`);
+    assert.equal(created.BaseUrl, `https://${creating.split('/')[1]!.toLowerCase()}.localhost`, "the app's origin: the public URL's scheme and port");
     assert.equal((await describeApp(client, settled.toUpdate)).Tier, 'xlarge');
 
     const upgraded = await describeApp(client, settled.upgraded);
