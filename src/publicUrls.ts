@@ -70,6 +70,16 @@ export class PublicUrls {
     return this.base.startsWith('https:');
   }
 
+  /**
+   * The name of a cookie of this server's. Over https it takes the __Host- prefix, with which
+   * browsers accept the cookie only from the host that sets it, Secure, with Path=/ and without
+   * Domain: no other host of the site (an app's, beside the console; another app's, beside an
+   * app) can write one in its place.
+   */
+  cookieName(name: string): string {
+    return this.secure ? `__Host-${name}` : name;
+  }
+
   /** An app's BaseUrl: its origin, `<scheme>://<app-id>.<apps domain>[:<port>]`, the app id in lower case as browsers show hosts. */
   appBaseUrl(appId: string): string {
     this.appsOrigin ??= appsOriginOf(this.base, this.appsDomain);

@@ -34,7 +34,7 @@ export interface ConsoleDependencies {
   lookupCredential(accessKeyId: string): ConsoleCredential | undefined;
   /** Signs session cookies; the same for every replica. */
   sessionKey: string;
-  /** Cookies are marked Secure when the console is reached over https. */
+  /** Cookies are marked Secure, and named __Host-, when the console is reached over https. */
   urls: PublicUrls;
   maxBodyBytes: number;
   logger: Logger;
@@ -185,7 +185,7 @@ class WebConsole {
     assertSameOrigin(req);
     const form = new URLSearchParams((await readBody(req, Math.min(SIGN_IN_BODY_LIMIT, this.deps.maxBodyBytes))).toString('utf8'));
     const accessKeyId = form.get('accessKeyId')?.trim() ?? '';
-    const attempt = this.throttle.attempt(req.socket.remoteAddress, accessKeyId, this.deps.lookupCredential(accessKeyId) !== undefined, readCookie(req.headers.cookie, DEVICE_COOKIE));
+    const attempt = this.throttle.attempt(req.socket.remoteAddress, accessKeyId, this.deps.lookupCredential(accessKeyId) !== undefined, readCookie(req.headers.cookie, this.deps.urls.cookieName(DEVICE_COOKIE)));
     if (attempt.retryAfterSeconds !== undefined) {
       this.deps.logger.info({ requestId, accessKeyId, retryAfterSeconds: attempt.retryAfterSeconds }, 'console sign-in throttled');
       const error = `Too many failed sign-ins. Try again in ${attempt.retryAfterSeconds} seconds.`;
@@ -219,12 +219,12 @@ class WebConsole {
   }
 
   private cookie(value: string, maxAgeSeconds: number): string {
-    return sessionCookie(value, { secure: this.deps.urls.secure, maxAgeSeconds });
+    return sessionCookie(value, { name: this.deps.urls.cookieName(SESSION_COOKIE), secure: this.deps.urls.secure, maxAgeSeconds });
   }
 
   /** Marks this browser as one the key signed in from, so the throttle never locks it out. */
   private deviceCookie(accessKeyId: string): string {
-    const options = { secure: this.deps.urls.secure, maxAgeSeconds: DEVICE_TTL_SECONDS, name: DEVICE_COOKIE, path: SIGN_IN_PATH };
+    const options = { name: this.deps.urls.cookieName(DEVICE_COOKIE), secure: this.deps.urls.secure, maxAgeSeconds: DEVICE_TTL_SECONDS, path: SIGN_IN_PATH };
     return sessionCookie(this.throttle.deviceCookieValue(accessKeyId), options);
   }
 
@@ -242,7 +242,7 @@ class WebConsole {
 
   /** The signed-in identity, as long as the key still exists with the secret it signed in with. */
   private sessionOf(req: IncomingMessage): { session: ConsoleSession; credential: ConsoleCredential } | undefined {
-    const value = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const value = readCookie(req.headers.cookie, this.deps.urls.cookieName(SESSION_COOKIE));
     const session = value === undefined ? undefined : this.signer.read(value);
     const credential = session && this.deps.lookupCredential(session.accessKeyId);
     if (!session || !credential || !constantTimeEqual(this.signer.fingerprint(credential), session.secretFingerprint)) return undefined;

@@ -74,11 +74,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** HttpOnly so page scripts never see it; SameSite=Strict so other sites cannot send it. */
-export function sessionCookie(value: string, options: { secure: boolean; maxAgeSeconds: number; name?: string; path?: string }): string {
+/**
+ * HttpOnly so page scripts never see it; SameSite=Strict so other sites cannot send it; host-only
+ * (no Domain). `name` is PublicUrls.cookieName's, __Host- over https, which requires Path=/.
+ */
+export function sessionCookie(value: string, options: { name: string; secure: boolean; maxAgeSeconds: number; path?: string }): string {
   return [
-    `${options.name ?? SESSION_COOKIE}=${value}`,
-    `Path=${options.path ?? '/console'}`,
+    `${options.name}=${value}`,
+    `Path=${options.secure ? '/' : (options.path ?? '/console')}`,
     'HttpOnly',
     'SameSite=Strict',
     `Max-Age=${options.maxAgeSeconds}`,

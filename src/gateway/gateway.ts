@@ -201,15 +201,12 @@ export class Gateway {
     res.end();
   }
 
-  /**
-   * Host-only (no Domain): sent to this app's origin alone. Over https its name takes the __Host-
-   * prefix, with which browsers refuse the cookie from anywhere else, such as another app's host
-   * writing one for the whole apps domain.
-   */
+  /** __Host- over https, so that no other app's host can write one for the whole apps domain. */
   private get sessionCookieName(): string {
-    return this.options.urls.secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+    return this.options.urls.cookieName(SESSION_COOKIE);
   }
 
+  /** Host-only (no Domain): the browser sends it back to this app's origin alone. */
   private sessionCookie(value: string, maxAgeSeconds: number): string {
     const secure = this.options.urls.secure ? '; Secure' : '';
     return `${this.sessionCookieName}=${value}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;

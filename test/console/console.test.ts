@@ -126,6 +126,22 @@ describe('sign-in', () => {
     assert.ok(!payload.includes(alice.secretAccessKey));
   });
 
+  test('over https the cookies are __Host- ones, which no other host of the site (an app\'s) can set', async () => {
+    const behindTls = await startTestServer({ credentialsFile: server.config.credentialsFile, publicUrl: 'https://partnerplane.example.test' });
+    try {
+      const response = await signInRequest({ accessKeyId: alice.accessKeyId, secretAccessKey: alice.secretAccessKey }, {}, behindTls.url);
+      assert.equal(response.status, 303);
+      const [session, device] = response.headers.getSetCookie();
+      assert.match(session!, /^__Host-partnerplane_console=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
+      assert.match(device!, /^__Host-partnerplane_console_device=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=2592000; Secure$/);
+      const cookie = session!.split(';')[0]!;
+      assert.equal((await rows({ cookie }, behindTls.url)).status, 200);
+      assert.equal((await rows({ cookie: cookie.replace('__Host-', '') }, behindTls.url)).status, 401, 'the same value under a name any host may set is no session');
+    } finally {
+      await behindTls.close();
+    }
+  });
+
   test('temporary credentials need their session token', async () => {
     const session = await signIn(temporary);
     assert.equal((await rows(session)).status, 200);
