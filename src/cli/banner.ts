@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isLoopbackHost } from '../auth/credentials.js';
 import type { Config } from '../config.js';
+import { PublicUrls } from '../publicUrls.js';
 import { describeDatabase } from '../store/index.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -16,6 +17,7 @@ export function startupBanner(config: Config, apiUrl: string): string {
     `partnerplane ${version} is running`,
     `  API:         ${apiUrl}  (--endpoint-url for the AWS CLI and SDKs)`,
     `  Console:     ${apiUrl}/console`,
+    `  Apps:        ${new PublicUrls(apiUrl, config.appsDomain).appBaseUrl('<app-id>')}  (each at an origin of its own: its BaseUrl)`,
     `  Access key:  ${access}`,
     `  Data:        ${describeDatabase(config)}`,
     'Stop it with Ctrl+C.',
