@@ -360,8 +360,9 @@ function budget(results: WorkloadResult[], scaled: ScaleResult | undefined): Ver
     const { floor, name, moto } = result.workload;
     const ratio = median(result.ratios);
     if (floor !== undefined) verdict.check(`${name} at ${percent(ratio)} of the bare server (budget ≥ ${percent(floor)})`, ratio >= floor);
-    if (moto) {
-      const versusMoto = summary(result.ours).rps / summary(result.moto!).rps;
+    // Only when moto was measured (not with --skip-moto).
+    if (moto && result.moto) {
+      const versusMoto = summary(result.ours).rps / summary(result.moto).rps;
       verdict.check(`${name} at ${times(versusMoto)} moto's ${moto.operation} (budget ≥ 10×)`, versusMoto >= 10);
     }
   }
