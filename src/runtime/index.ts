@@ -1,6 +1,5 @@
 /** The runtime `--app-runtime` names, made once at start; none for `builtin` (nothing runs). */
 import type { Config } from '../config.js';
-import { DockerRuntime, dockerSettings } from './docker.js';
 import { ProcessRuntime } from './process.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 
@@ -12,6 +11,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     case 'process':
       return new ProcessRuntime(options);
     case 'docker': {
+      // Loaded only for this runtime: dockerode and what it brings were a quarter of every start-up.
+      const { DockerRuntime, dockerSettings } = await import('./docker.js');
       const runtime = new DockerRuntime(options, dockerSettings(config));
       await runtime.ping();
       return runtime;

@@ -1,10 +1,12 @@
 import { ConfigError, withoutPassword, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createPostgresPool, migratePostgres, openPostgresReader, openPostgresStore } from './postgres.js';
 import { migrateSqlite, openSqliteReader, openSqliteStore, sqlitePathFrom } from './sqlite.js';
 import type { Store } from './store.js';
 
 const isPostgresUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:/.test(url);
+
+/** The PostgreSQL store, loaded only when a database URL names PostgreSQL: pg was a tenth of a SQLite server's start-up. */
+const postgres = () => import('./postgres.js');
 
 export interface OpenOptions {
   logger?: Logger;
@@ -41,7 +43,7 @@ async function naming<T>(config: Config, open: () => T | Promise<T>): Promise<T>
  * otherwise. Either way the schema is migrated to this version first.
  */
 export function openStore(config: Config, { logger, serving = false }: OpenOptions = {}): Promise<Store> {
-  if (isPostgresUrl(config.databaseUrl)) return naming(config, () => openPostgresStore(config.databaseUrl!, logger));
+  if (isPostgresUrl(config.databaseUrl)) return naming(config, async () => (await postgres()).openPostgresStore(config.databaseUrl!, logger));
   return naming(config, () => openSqliteStore(sqlitePathFrom(config.databaseUrl, config.dataDir), { logger, serving }));
 }
 
@@ -51,7 +53,7 @@ export function openStore(config: Config, { logger, serving = false }: OpenOptio
  */
 export async function openStoreReader(config: Config): Promise<Store> {
   const store = await naming<Store | undefined>(config, () =>
-    isPostgresUrl(config.databaseUrl) ? openPostgresReader(config.databaseUrl) : openSqliteReader(sqlitePathFrom(config.databaseUrl, config.dataDir)),
+    isPostgresUrl(config.databaseUrl) ? postgres().then((loaded) => loaded.openPostgresReader(config.databaseUrl!)) : openSqliteReader(sqlitePathFrom(config.databaseUrl, config.dataDir)),
   );
   if (store) return store;
   throw new ConfigError(`there is no partnerplane database in ${describeDatabase(config)} (${settingOf(config)}): give the one a server uses`);
@@ -60,6 +62,7 @@ export async function openStoreReader(config: Config): Promise<Store> {
 /** Brings the configured database's schema up to date (`partnerplane migrate`); returns the versions applied. */
 export async function migrateStore(config: Config): Promise<{ kind: Store['kind']; applied: number[] }> {
   if (isPostgresUrl(config.databaseUrl)) {
+    const { createPostgresPool, migratePostgres } = await postgres();
     const pool = createPostgresPool(config.databaseUrl);
     try {
       return { kind: 'postgres', applied: await naming(config, () => migratePostgres(pool)) };
