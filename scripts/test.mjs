@@ -55,6 +55,17 @@ const CLIENT_ONLY_SUITES = [
 ];
 
 /**
+ * The longest suites (minutes each in CI: image builds, Terraform, a swarm, every docs block) start
+ * first, so the many short ones fill the other worker around them instead of one long suite
+ * starting last and running on alone.
+ */
+const LONGEST_FIRST = ['test/container/', 'test/docs/', 'test/cloudcontrol/terraform.test.ts', 'test/runtime/swarm.test.ts'];
+const longRank = (file) => {
+  const rank = LONGEST_FIRST.findIndex((prefix) => file.startsWith(prefix));
+  return rank === -1 ? LONGEST_FIRST.length : rank;
+};
+
+/**
  * What a run's TAP report (written beside the readable one) counts, and which tests failed or were
  * skipped and why, for the summary at the end.
  */
@@ -72,7 +83,7 @@ function runSuite(databaseUrl) {
   const env = { ...process.env, PARTNERPLANE_TEST_DATABASE_URL: databaseUrl ?? '' };
   const started = Date.now();
   // Listed afresh for each run: files may come and go while a long run goes on.
-  const everyFile = explicitFiles ? [] : testFiles('test').sort();
+  const everyFile = explicitFiles ? [] : testFiles('test').sort().sort((a, b) => longRank(a) - longRank(b));
   const files = databaseUrl ? everyFile.filter((file) => !CLIENT_ONLY_SUITES.some((suite) => file.startsWith(suite))) : everyFile;
   const tapDir = mkdtempSync(path.join(os.tmpdir(), 'partnerplane-tap-'));
   const tapFile = path.join(tapDir, 'report.tap');

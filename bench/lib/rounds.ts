@@ -91,7 +91,8 @@ export class Rounds {
   /**
    * A round of distinct signed requests. The pool is sized from the rate expected; a round that
    * outruns it is run again, with a pool sized from what that round would have sent (at least twice
-   * as large), rather than let any request repeat.
+   * as large), rather than let any request repeat. Five tries: on a busy machine the first rounds of
+   * a cold server run far slower than the ones after, and each try can outrun the last one's pool.
    */
   async signed(server: Target, target: Call, sequence: Sequence, expectedRate: number, seconds: number): Promise<Measured> {
     let poolSize = Math.ceil(expectedRate * seconds * 1.5) + 4 * this.settings.connections;
@@ -101,7 +102,7 @@ export class Rounds {
         return await this.measured(server, { poolFile, poolSize, seconds });
       } catch (error) {
         if (error instanceof FailedRequests) throw await this.withSample(error, server.endpoint, target, sequence, poolSize);
-        if (!(error instanceof PoolOutrun) || attempt === 3) throw error;
+        if (!(error instanceof PoolOutrun) || attempt === 5) throw error;
         poolSize = Math.max(poolSize * 2, Math.ceil(error.sent * 1.5));
         this.settings.progress(`  ${error.message}; again with ${poolSize}`);
       } finally {
