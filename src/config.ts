@@ -72,10 +72,10 @@ export type SwarmReach = (typeof SWARM_REACHES)[number];
 export const SWARM_ENDPOINT_MODES = ['dnsrr', 'vip'] as const;
 export type SwarmEndpointMode = (typeof SWARM_ENDPOINT_MODES)[number];
 
-export const APP_RUNTIMES = ['builtin', 'process', 'docker'] as const;
+export const APP_RUNTIMES = ['builtin', 'process', 'docker', 'swarm'] as const;
 export type AppRuntimeKind = (typeof APP_RUNTIMES)[number];
 /** What each runtime needs the catalog to say of every version. */
-export const RUN_NEEDS: Readonly<Record<AppRuntimeKind, RunNeed>> = { builtin: undefined, process: 'command', docker: 'image' };
+export const RUN_NEEDS: Readonly<Record<AppRuntimeKind, RunNeed>> = { builtin: undefined, process: 'command', docker: 'image', swarm: 'image' };
 /** Without a runtime, an app's transitions take these delays by default; with one, only what they take. */
 const DELAY_KEYS = ['createDelayMs', 'updateDelayMs', 'deleteDelayMs'] as const;
 

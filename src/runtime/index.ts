@@ -2,8 +2,9 @@
 import type { Config } from '../config.js';
 import { ProcessRuntime } from './process.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
+import { SwarmRuntime, swarmSettings } from './swarm.js';
 
-/** The runtime, ready: an engine it needs answers now, or the start fails saying so. */
+/** The runtime, ready: an engine it needs answers now (a Swarm manager, for swarm), or the start fails saying so. */
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime | undefined> {
   switch (config.appRuntime) {
     case 'builtin':
@@ -14,6 +15,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
       // Loaded only for this runtime: dockerode and what it brings were a quarter of every start-up.
       const { DockerRuntime, dockerSettings } = await import('./docker.js');
       const runtime = new DockerRuntime(options, dockerSettings(config));
+      await runtime.ping();
+      return runtime;
+    }
+    case 'swarm': {
+      const runtime = new SwarmRuntime(options, swarmSettings(config));
       await runtime.ping();
       return runtime;
     }

@@ -25,7 +25,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DATA_PATH } from './docker.js';
 import { containerLogs } from './dockerLogs.js';
@@ -64,8 +64,12 @@ const HEALTH_RETRIES = 3;
 const NANOS_PER_MS = 1_000_000;
 /** How often ensure() looks at the tasks of a generation it waits for. */
 const SETTLE_POLL_MS = 250;
-/** What ensure() waits beyond the start timeout: Swarm's last health checks, and a rollback's start. */
-const SETTLE_MARGIN_MS = 15_000;
+/**
+ * What ensure() waits beyond the start timeout: for a new service, Swarm's last health checks; for
+ * an update, also Swarm's verdict (its health check fails by the start timeout, then the task is
+ * stopped and the update rolled back, which on a busy machine takes a while).
+ */
+const SETTLE_MARGIN_MS = { create: 15_000, update: 60_000 };
 /** How long a list of the nodes is reused: inspect() runs for every app on every pass. */
 const NODES_TTL_MS = 1000;
 
@@ -102,15 +106,15 @@ export class SwarmRuntime implements Runtime {
     try {
       info = await this.docker.info();
     } catch (error) {
-      throw new Error(`--app-runtime swarm: the Docker Engine at ${where} does not answer (${engineMessage(error)}); set DOCKER_HOST to a Swarm manager's socket`);
+      throw new ConfigError(`--app-runtime swarm: the Docker Engine at ${where} does not answer (${engineMessage(error)}); set DOCKER_HOST to a Swarm manager's socket`);
     }
     if (info.Swarm?.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
-      throw new Error(`--app-runtime swarm: the Docker Engine at ${where} is not a manager of a Swarm (its swarm state: ${info.Swarm?.LocalNodeState ?? 'none'}); point DOCKER_HOST at a manager node`);
+      throw new ConfigError(`--app-runtime swarm: the Docker Engine at ${where} is not a manager of a Swarm (its swarm state: ${info.Swarm?.LocalNodeState ?? 'none'}); point DOCKER_HOST at a manager node`);
     }
-    if (this.settings.reach === 'overlay' && !this.settings.network) throw new Error('--swarm-reach overlay needs --swarm-network, the overlay network partnerplane and the apps share');
+    if (this.settings.reach === 'overlay' && !this.settings.network) throw new ConfigError('--swarm-reach overlay needs --swarm-network, the overlay network partnerplane and the apps share');
     if (this.settings.network) {
       await this.docker.getNetwork(this.settings.network).inspect().catch((error: unknown) => {
-        throw new Error(`--swarm-network ${this.settings.network}: ${engineMessage(error)}; create it with \`docker network create --driver overlay --attachable ${this.settings.network}\``);
+        throw new ConfigError(`--swarm-network ${this.settings.network}: ${engineMessage(error)}; create it with \`docker network create --driver overlay --attachable ${this.settings.network}\``);
       });
     }
   }
@@ -145,7 +149,7 @@ export class SwarmRuntime implements Runtime {
       progress('starting', `rolling update of ${replicas} task${replicas === 1 ? '' : 's'}, one at a time`);
       await this.update(service, this.serviceSpec(spec));
     }
-    return this.settled(spec);
+    return this.settled(spec, service ? 'update' : 'create');
   }
 
   /**
@@ -153,8 +157,8 @@ export class SwarmRuntime implements Runtime {
    * start, its task exited, Swarm rolled it back (a BackendFailure each), or the version's start
    * timeout passed, with a margin for Swarm's own health check and rollback.
    */
-  private async settled(spec: BackendSpec): Promise<BackendInfo> {
-    const deadline = Date.now() + spec.startTimeoutMs + SETTLE_MARGIN_MS;
+  private async settled(spec: BackendSpec, kind: keyof typeof SETTLE_MARGIN_MS): Promise<BackendInfo> {
+    const deadline = Date.now() + spec.startTimeoutMs + SETTLE_MARGIN_MS[kind];
     for (;;) {
       const info = (await this.inspect(spec.arn)).find((backend) => backend.generation === spec.generation);
       if (!info) throw new Error(`the service of ${spec.arn} went away while generation ${spec.generation} started`);
@@ -225,7 +229,8 @@ export class SwarmRuntime implements Runtime {
   }
 
   private containerSpec(spec: BackendSpec, labels: Record<string, string>): Docker.ContainerSpec {
-    const env = { ...spec.env, PARTNERPLANE_APP_DATA: DATA_PATH };
+    // As a process is told them: where its data is, and the port it is to listen on.
+    const env = { ...spec.env, PORT: String(spec.port), PARTNERPLANE_APP_DATA: DATA_PATH };
     return {
       Image: spec.image,
       Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
@@ -234,7 +239,7 @@ export class SwarmRuntime implements Runtime {
       // step of a rolling update) would then last the whole grace period.
       Init: true,
       StopGracePeriod: STOP_GRACE_MS * NANOS_PER_MS,
-      Mounts: [{ Type: 'volume', Source: `${this.prefix}-${spec.dataName}`, Target: DATA_PATH, VolumeOptions: { Labels: this.labels(spec.arn, spec.appId) } } as Docker.MountSettings],
+      Mounts: [{ Type: 'volume', Source: `${this.prefix}-${spec.appId.toLowerCase()}-data`, Target: DATA_PATH, VolumeOptions: { Labels: this.labels(spec.arn, spec.appId) } } as Docker.MountSettings],
       HealthCheck: this.healthCheck(spec),
     };
   }

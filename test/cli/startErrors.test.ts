@@ -94,7 +94,7 @@ describe('serve refuses to start', () => {
   test('on a runtime it does not know, or one without a catalog saying how to run apps', async () => {
     const unknown = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'runtime'), '--app-runtime', 'kubernetes');
     assert.equal(unknown.code, 2);
-    assertOneLine(unknown.stderr, "--app-runtime must be one of builtin, process, docker, got 'kubernetes'");
+    assertOneLine(unknown.stderr, "--app-runtime must be one of builtin, process, docker, swarm, got 'kubernetes'");
     const bare = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'runtime'), '--app-runtime', 'process');
     assert.equal(bare.code, 2);
     assertOneLine(bare.stderr, "--app-runtime process needs --app-catalog, the file saying how to run each app type's versions (docs/runtimes.md)");
@@ -110,6 +110,24 @@ describe('serve refuses to start', () => {
       const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'docker'), '--app-runtime', 'docker', '--app-catalog', file);
       assert.equal(code, 2);
       assertOneLine(stderr, `--app-runtime docker: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); start dockerd, or set DOCKER_HOST to its socket`);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+  });
+});
+
+describe('serve refuses to start the swarm runtime', () => {
+  test('when no Docker Engine answers, saying where it looked', async () => {
+    const file = path.join(scratch, 'swarm-catalog.json');
+    fs.writeFileSync(file, JSON.stringify({ types: { comet: { versions: [{ version: '1.0', eolDate: '2030-01-01', image: 'comet:1.0', port: 8080 }] } } }));
+    const socket = path.join(scratch, 'no-manager.sock');
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${socket}`;
+    try {
+      const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'swarm'), '--app-runtime', 'swarm', '--app-catalog', file);
+      assert.equal(code, 2);
+      assertOneLine(stderr, `--app-runtime swarm: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); set DOCKER_HOST to a Swarm manager's socket`);
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
+import { parseCatalog } from '../../src/catalog/parse.js';
+import type { Config } from '../../src/config.js';
+import { TEST_APP_PORT, testImage } from './dockerImages.js';
 
 const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/swarm.sh');
 export const TEST_SWARM_DIR = process.env.PARTNERPLANE_TEST_SWARM_DIR;
@@ -28,6 +31,8 @@ export const SWARM_BUSYBOX = 'partnerplane-test/busybox:swarm';
 export interface TestSwarm {
   /** DOCKER_HOST of the manager (node 1), which is where partnerplane's swarm runtime talks. */
   managerHost: string;
+  /** DOCKER_HOST of the worker (node 2). */
+  workerHost: string;
   /** A client of each node's engine, node 1 (the manager) first. */
   nodes: Docker[];
   /** Each node's address, as the host (and so partnerplane) reaches it. */
@@ -56,11 +61,67 @@ export function testSwarm(): TestSwarm {
   const script = (action: string) => async (node: number) => void (await run(SCRIPT, [action, dir, String(node)], { timeout: 120_000 }));
   return {
     managerHost: hosts[0]!,
+    workerHost: hosts[1]!,
     nodes: hosts.map(client),
     addresses: [env.PARTNERPLANE_SWARM_NODE1_ADDRESS!, env.PARTNERPLANE_SWARM_NODE2_ADDRESS!],
     network: env.PARTNERPLANE_SWARM_NETWORK!,
     stopNode: script('node-stop'),
     startNode: script('node-start'),
+  };
+}
+
+/**
+ * Removes what a test's installation made on the swarm: its services, then, once their containers
+ * are gone, its volumes on every node (a volume is a node's own: partnerplane removes an app's on
+ * the manager only).
+ */
+export async function removeInstallation(swarm: TestSwarm, installation: string): Promise<void> {
+  const label = [`partnerplane.installation=${installation}`];
+  const [manager] = swarm.nodes;
+  const services = await manager!.listServices({ filters: { label } });
+  await Promise.all(services.map((service) => manager!.getService(service.ID).remove().catch(() => undefined)));
+  for (const node of swarm.nodes) {
+    await waitFor('the containers of removed services gone', async () => ((await node.listContainers({ all: true, filters: { label } })).length === 0 ? true : undefined), 30_000);
+    const { Volumes } = await node.listVolumes({ filters: { label } });
+    await Promise.all((Volumes ?? []).map((volume) => node.getVolume(volume.Name).remove().catch(() => undefined)));
+  }
+}
+
+/** The catalog of the swarm tests: comet 1.1 serves (test image web:1), 1.2 never passes its health check (web:unhealthy); tier `small` is one task, `large` two. */
+export function swarmCatalog(): object {
+  return {
+    tiers: { small: { cpus: 0.1, memoryMiB: 64 }, large: { cpus: 0.1, memoryMiB: 64, replicas: 2 } },
+    types: {
+      comet: {
+        port: TEST_APP_PORT,
+        healthPath: '/health',
+        startTimeoutSeconds: 15,
+        versions: [
+          { version: '1.1', eolDate: '2027-05-31', image: testImage('web:1') },
+          { version: '1.2', eolDate: '2028-01-31', image: testImage('web:unhealthy') },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The settings of a test server on the swarm runtime with swarmCatalog(), reaching tasks at their
+ * nodes' host-mode ports. Sets DOCKER_HOST (this process's) to the manager, which the runtime
+ * reads as partnerplane does.
+ */
+export function swarmServerSettings(swarm: TestSwarm): Partial<Config> {
+  process.env.DOCKER_HOST = swarm.managerHost;
+  return {
+    appRuntime: 'swarm',
+    catalog: parseCatalog(JSON.stringify(swarmCatalog()), 'swarm test catalog', 'image'),
+    swarmReach: 'host',
+    swarmNetwork: swarm.network,
+    swarmEndpointMode: 'dnsrr',
+    swarmHealthIntervalMs: 1000,
+    createDelayMs: 0,
+    updateDelayMs: 0,
+    deleteDelayMs: 0,
   };
 }
 

@@ -10,16 +10,25 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { CreatePartnerAppCommand, DeletePartnerAppCommand, DescribePartnerAppCommand, SageMakerClient, UpdatePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import type Docker from 'dockerode';
 import { createLogger } from '../../src/logger.js';
 import { BACKEND_LABELS, isBackendFailure, type BackendSpec } from '../../src/runtime/runtime.js';
 import { SwarmRuntime, type SwarmSettings } from '../../src/runtime/swarm.js';
 import type { SwarmTask } from '../../src/runtime/swarmTasks.js';
 import { ensureTestImages, TEST_APP_PORT, testImage, type TestImageVariant } from '../helpers/dockerImages.js';
-import { skipWithoutSwarm, SWARM_BUSYBOX, testSwarm, waitFor, type TestSwarm } from '../helpers/swarm.js';
+import { assertOneLine, cli } from '../helpers/cli.js';
+import { testPostgresUrl } from '../helpers/postgres.js';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { removeInstallation, skipWithoutSwarm, SWARM_BUSYBOX, swarmCatalog, swarmServerSettings, testSwarm, waitFor, type TestSwarm } from '../helpers/swarm.js';
+import { createInput } from '../operations/support.js';
+import { gatewaySession, settled } from './support.js';
 
 let appCounter = 0;
 /** One generation of a test app's backend, as the reconciler would ask for it. */
@@ -139,10 +148,7 @@ describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
     await Promise.all(swarm.nodes.map((node) => ensureTestImages(node)));
     for (const node of swarm.nodes) engines.set(((await node.info()) as { Swarm: { NodeID: string } }).Swarm.NodeID, node);
   });
-  after(async () => {
-    const services = await manager.listServices({ filters: { label: [`${BACKEND_LABELS.installation}=${installation}`] } });
-    await Promise.all(services.map((service) => manager.getService(service.ID).remove().catch(() => undefined)));
-  });
+  after(() => removeInstallation(swarm, installation));
 
   const runningTasks = async (runtime: SwarmRuntime, appId: string) =>
     ((await manager.listTasks({ filters: { service: [runtime.serviceName(appId)], 'desired-state': ['running'] } })) as SwarmTask[]).filter((task) => task.Status.State === 'running');
@@ -283,5 +289,217 @@ describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
       await swarm.startNode(2);
     }
     await runtime.remove(app.arn);
+  });
+});
+
+/**
+ * Apps on the swarm runtime through the real SDK and the gateway, as a user sees them: apps on both
+ * nodes, a node lost and its apps serving again from the other (503 with Retry-After meanwhile), a
+ * rolling upgrade to a broken version ending UpdateFailed with the old version serving, a restarted
+ * partnerplane adopting every service, and deletes that leave nothing.
+ */
+/** A restart on the same data needs the same database: on PostgreSQL every test server gets a fresh schema. */
+const sqliteOnly = testPostgresUrl() ? 'runs in the SQLite run of the suite (two replicas on PostgreSQL: test/runtime/swarmReplicas.test.ts)' : false;
+
+describe('apps on the swarm runtime', { skip: skipWithoutSwarm || sqliteOnly }, () => {
+  let swarm: TestSwarm;
+  let manager: Docker;
+  let server: TestServer;
+  let dataDir: string;
+  const nodeOf = new Map<string, number>();
+
+  const start = () => startTestServer({ dataDir, ...swarmServerSettings(swarm) });
+
+  before(async () => {
+    swarm = testSwarm();
+    manager = swarm.nodes[0]!;
+    await Promise.all(swarm.nodes.map((node) => ensureTestImages(node)));
+    for (const [index, node] of swarm.nodes.entries()) nodeOf.set(((await node.info()) as { Swarm: { NodeID: string } }).Swarm.NodeID, index + 1);
+    dataDir = tempDir('partnerplane-swarm-apps-');
+    server = await start();
+  });
+  after(async () => {
+    const installation = await server?.server.store.sharedSecret('installation', () => 'unset');
+    await server?.close();
+    if (installation) await removeInstallation(swarm, installation);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const servicesOf = async (arn: string) => manager.listServices({ filters: { label: [`${BACKEND_LABELS.arn}=${arn}`] } });
+  /** The nodes (1, 2) the app's running tasks are on. */
+  async function nodesOf(arn: string): Promise<number[]> {
+    const [service] = await servicesOf(arn);
+    const tasks = (await manager.listTasks({ filters: { service: [service!.ID], 'desired-state': ['running'] } })) as SwarmTask[];
+    return tasks.filter((task) => task.Status.State === 'running').map((task) => nodeOf.get(task.NodeID!)!).sort();
+  }
+  const pageOf = async (session: Awaited<ReturnType<typeof gatewaySession>>) => {
+    const response = await session.get();
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), text: (await response.text()).trim() };
+  };
+
+  const apps: { arn: string; tier: string }[] = [];
+
+  test('refuses to start on an engine that is no Swarm manager, or without its network, saying so', async () => {
+    const file = path.join(dataDir, 'catalog.json');
+    fs.writeFileSync(file, JSON.stringify(swarmCatalog()));
+    const serve = (...flags: string[]) => cli('serve', '--port', '0', '--data-dir', path.join(dataDir, 'refused'), '--app-runtime', 'swarm', '--app-catalog', file, ...flags);
+    process.env.DOCKER_HOST = swarm.workerHost;
+    try {
+      const onWorker = await serve();
+      assert.equal(onWorker.code, 2);
+      assertOneLine(onWorker.stderr, `--app-runtime swarm: the Docker Engine at ${swarm.workerHost} is not a manager of a Swarm (its swarm state: active); point DOCKER_HOST at a manager node`);
+    } finally {
+      process.env.DOCKER_HOST = swarm.managerHost;
+    }
+    const noNetwork = await serve('--swarm-network', 'no-such-network');
+    assert.equal(noNetwork.code, 2);
+    assertOneLine(noNetwork.stderr, '--swarm-network no-such-network: network no-such-network not found; create it with `docker network create --driver overlay --attachable no-such-network`');
+  });
+
+  test('apps land on both nodes and are Available once their tasks pass their health checks', async () => {
+    const client = server.client();
+    for (const tier of ['large', 'small', 'small']) {
+      const { Arn } = await client.send(new CreatePartnerAppCommand(createInput({ Tier: tier })));
+      apps.push({ arn: Arn!, tier });
+    }
+    for (const { arn } of apps) {
+      const app = await settled(client, arn, 'Available', 'Failed');
+      assert.equal(app.Status, 'Available', app.Error?.Reason);
+      assert.equal((await pageOf(await gatewaySession(client, arn))).text, 'web version 1');
+      assert.equal((await servicesOf(arn)).length, 1, 'one service per app');
+    }
+    assert.deepEqual(await nodesOf(apps[0]!.arn), [1, 2], 'the two tasks of a large app, one on each node');
+    const used = new Set((await Promise.all(apps.map(({ arn }) => nodesOf(arn)))).flat());
+    assert.deepEqual([...used].sort(), [1, 2]);
+  });
+
+  test('a node lost: its apps answer 503 with Retry-After, then serve again from the other node, the store holding where', async () => {
+    const client = server.client();
+    const onNode2 = await waitFor('an app of one task on node 2', async () => {
+      for (const { arn, tier } of apps) if (tier === 'small' && (await nodesOf(arn)).includes(2)) return arn;
+      return undefined;
+    });
+    const session = await gatewaySession(client, onNode2);
+    await swarm.stopNode(2);
+    try {
+      const refused = await waitFor('the gateway refusing the app while no task is healthy', async () => {
+        const page = await pageOf(session);
+        return page.status === 503 ? page : undefined;
+      });
+      assert.match(refused.retryAfter ?? '', /^\d+$/);
+      const served = await waitFor('the app served again', async () => {
+        const page = await pageOf(session);
+        return page.status === 200 ? page : undefined;
+      });
+      assert.equal(served.text, 'web version 1');
+      for (const { arn } of apps) {
+        await waitFor(`${arn} running on node 1 only`, async () => ((await nodesOf(arn)).every((node) => node === 1) ? true : undefined));
+        assert.equal((await pageOf(await gatewaySession(client, arn))).text, 'web version 1');
+        const stored = await server.server.store.getApp(arn);
+        assert.equal(stored?.status, 'Available');
+        assert.equal(stored?.backend?.serving?.address.split(':')[0], swarm.addresses[0], 'the store holds the address on node 1');
+      }
+    } finally {
+      await swarm.startNode(2);
+    }
+  });
+
+  test('a rolling upgrade to a broken version is rolled back by Swarm: UpdateFailed with the reason, the old version serving', async () => {
+    const client = server.client();
+    const { arn } = apps[0]!;
+    await client.send(new UpdatePartnerAppCommand({ Arn: arn, AppVersion: '1.2' }));
+    const app = await settled(client, arn, 'UpdateFailed', 'Available');
+    assert.equal(app.Status, 'UpdateFailed');
+    assert.equal(app.Error?.Reason, 'The backend was rolled back by Swarm, the previous version still serving: a task of the new version did not pass its health check, and was stopped.');
+    assert.equal(app.Version, '1.1');
+    assert.equal((await pageOf(await gatewaySession(client, arn))).text, 'web version 1');
+    const [service] = (await servicesOf(arn)) as { Spec: { TaskTemplate: Docker.ContainerTaskSpec } }[];
+    assert.equal(service!.Spec.TaskTemplate.ContainerSpec?.Image, testImage('web:1'));
+  });
+
+  test('a restarted partnerplane adopts every service by its label, starting none again; deletes leave no service', async () => {
+    const before = (await Promise.all(apps.map(({ arn }) => servicesOf(arn)))).flat().map((service) => service.ID);
+    await server.close();
+    server = await start();
+    const client = server.client();
+    for (const { arn } of apps) {
+      assert.match((await client.send(new DescribePartnerAppCommand({ Arn: arn }))).Status!, /^(Available|UpdateFailed)$/);
+      assert.equal((await pageOf(await gatewaySession(client, arn))).text, 'web version 1');
+    }
+    const after = (await Promise.all(apps.map(({ arn }) => servicesOf(arn)))).flat().map((service) => service.ID);
+    assert.deepEqual(after, before);
+    for (const { arn } of apps) await client.send(new DeletePartnerAppCommand({ Arn: arn }));
+    for (const { arn } of apps) {
+      await settled(client, arn, 'Deleted');
+      assert.deepEqual(await servicesOf(arn), []);
+    }
+  });
+});
+
+/**
+ * `--swarm-reach overlay`, as in a cluster where partnerplane runs on the apps' overlay network: a
+ * partnerplane (this checkout's dist/, this machine's node, bound into a busybox container) on the
+ * attachable network, reaching an app's tasks by its service's name (endpoint mode dnsrr: no IPVS).
+ * Nothing of the app is published on the nodes.
+ */
+describe('partnerplane on the overlay network (--swarm-reach overlay)', { skip: skipWithoutSwarm }, () => {
+  let swarm: TestSwarm;
+  let container: Docker.Container | undefined;
+  const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+  const scratch = tempDir('partnerplane-swarm-overlay-');
+
+  before(async () => {
+    swarm = testSwarm();
+    await Promise.all(swarm.nodes.map((node) => ensureTestImages(node)));
+  });
+  let arn: string | undefined;
+  after(async () => {
+    await container?.remove({ force: true });
+    // What a failed test left: the services of that partnerplane's installation (its data was in the container).
+    const [service] = arn ? await swarm.nodes[0]!.listServices({ filters: { label: [`${BACKEND_LABELS.arn}=${arn}`] } }) : [];
+    const installation = service?.Spec?.Labels?.[BACKEND_LABELS.installation];
+    if (installation) await removeInstallation(swarm, installation);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** Starts partnerplane in a container of node 1 on the overlay network; resolves to its API's URL from this host. */
+  async function startInContainer(): Promise<string> {
+    fs.writeFileSync(path.join(scratch, 'catalog.json'), JSON.stringify(swarmCatalog()));
+    const port = 20000 + Math.floor(Math.random() * 10000);
+    const endpoint = `http://${swarm.addresses[0]}:${port}`;
+    const modules = fs.realpathSync(path.join(ROOT, 'node_modules'));
+    const binds = ['/usr:/usr:ro', '/usr/lib:/lib:ro', '/usr/lib64:/lib64:ro', `${ROOT}:${ROOT}:ro`, `${modules}:${modules}:ro`, `${scratch}:/cfg:ro`, `${swarm.managerHost.replace('unix://', '')}:/var/run/docker.sock`];
+    container = await swarm.nodes[0]!.createContainer({
+      Image: SWARM_BUSYBOX,
+      WorkingDir: ROOT,
+      Cmd: ['/usr/bin/node', 'dist/cli.js', 'serve', '--host', '0.0.0.0', '--data-dir', '/data', '--public-url', endpoint, '--log-level', 'warn',
+        '--app-runtime', 'swarm', '--app-catalog', '/cfg/catalog.json', '--swarm-reach', 'overlay', '--swarm-network', swarm.network, '--swarm-health-interval-ms', '1000'],
+      Env: ['DOCKER_HOST=unix:///var/run/docker.sock', 'PARTNERPLANE_LOCAL_KEY_ANYWHERE=true'],
+      ExposedPorts: { '4577/tcp': {} },
+      HostConfig: { Binds: binds, Tmpfs: { '/data': '' }, NetworkMode: swarm.network, PortBindings: { '4577/tcp': [{ HostPort: String(port) }] } },
+    });
+    await container.start();
+    await waitFor('partnerplane in its container ready', async () => ((await fetch(`${endpoint}/ready`)).ok ? true : undefined));
+    return endpoint;
+  }
+
+  test('the gateway reaches the app by its service name on the network, from a partnerplane attached to it', async () => {
+    const endpoint = await startInContainer();
+    const client = new SageMakerClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const { Arn } = await client.send(new CreatePartnerAppCommand(createInput()));
+      arn = Arn;
+      const app = await settled(client, Arn!, 'Available', 'Failed');
+      assert.equal(app.Status, 'Available', app.Error?.Reason);
+      const [service] = (await swarm.nodes[0]!.listServices({ filters: { label: [`${BACKEND_LABELS.arn}=${Arn}`] } })) as { Spec: Docker.ServiceSpec }[];
+      assert.equal(service!.Spec.EndpointSpec?.Mode, 'dnsrr');
+      assert.deepEqual(service!.Spec.EndpointSpec?.Ports ?? [], [], 'nothing published on the nodes');
+      const response = await (await gatewaySession(client, Arn!)).get();
+      assert.equal((await response.text()).trim(), 'web version 1');
+      await client.send(new DeletePartnerAppCommand({ Arn }));
+      await settled(client, Arn!, 'Deleted');
+    } finally {
+      client.destroy();
+    }
   });
 });
