@@ -239,7 +239,7 @@ export class SwarmRuntime implements Runtime {
       // step of a rolling update) would then last the whole grace period.
       Init: true,
       StopGracePeriod: STOP_GRACE_MS * NANOS_PER_MS,
-      Mounts: [{ Type: 'volume', Source: `${this.prefix}-${spec.appId.toLowerCase()}-data`, Target: DATA_PATH, VolumeOptions: { Labels: this.labels(spec.arn, spec.appId) } } as Docker.MountSettings],
+      Mounts: [{ Type: 'volume', Source: this.volumeName(spec.appId), Target: DATA_PATH, VolumeOptions: { Labels: this.labels(spec.arn, spec.appId) } } as Docker.MountSettings],
       HealthCheck: this.healthCheck(spec),
     };
   }
@@ -317,7 +317,10 @@ export class SwarmRuntime implements Runtime {
    * an update still rolling out (the previous one comes back); nothing if Swarm already replaced it.
    */
   async remove(arn: string, options: { generation?: number; graceMs?: number } = {}): Promise<void> {
-    for (const service of await this.services(arn)) {
+    const services = await this.services(arn);
+    // Read before the services go (their tasks go with them): the nodes that ran the app.
+    const ranOn = options.generation === undefined ? await this.nodesThatRan(services) : new Set<string>();
+    for (const service of services) {
       const current = generationOf(service.Spec);
       const previous = service.PreviousSpec ? generationOf(service.PreviousSpec) : undefined;
       if (options.generation === undefined || (options.generation === current && previous === undefined)) {
@@ -328,7 +331,13 @@ export class SwarmRuntime implements Runtime {
         this.dismissed.add(`${arn}#${options.generation}`);
       }
     }
-    if (options.generation === undefined) await this.removeVolumes(arn);
+    if (options.generation === undefined) await this.removeVolumes(arn, services, ranOn);
+  }
+
+  /** The IDs of the nodes where a task of these services ran (as far as Swarm's task history goes). */
+  private async nodesThatRan(services: SwarmService[]): Promise<Set<string>> {
+    const tasks = await this.tasks(services.map((service) => service.ID));
+    return new Set(tasks.flatMap((task) => (task.NodeID ? [task.NodeID] : [])));
   }
 
   /**
@@ -345,13 +354,31 @@ export class SwarmRuntime implements Runtime {
   }
 
   /**
-   * The app's volumes on the engine partnerplane talks to. A volume is a node's own: those of other
-   * nodes stay unless the volume driver shares them (docs/runtimes.md).
+   * The app's volumes on the engine partnerplane talks to. A volume is a node's own, and the
+   * Engine API of a manager reaches no other node's volumes: the app's volume on every other node
+   * that ran one of its tasks stays, and a warning names those nodes and the command that removes
+   * it there (docs/runtimes.md).
    */
-  private async removeVolumes(arn: string): Promise<void> {
+  private async removeVolumes(arn: string, services: SwarmService[], ranOn: Set<string>): Promise<void> {
     const label = [`${BACKEND_LABELS.installation}=${this.options.installation}`, `${BACKEND_LABELS.arn}=${arn}`];
     const { Volumes } = await this.docker.listVolumes({ filters: { label } });
     await Promise.all((Volumes ?? []).map((volume) => this.docker.getVolume(volume.Name).remove().catch(ignoring(404, 409))));
+    const appId = services[0]?.Spec.Labels[BACKEND_LABELS.appId];
+    if (!appId) return;
+    const here = ((await this.docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
+    const nodes = await this.nodesById();
+    const elsewhere = [...ranOn].filter((id) => id !== here).map((id) => nodes.get(id)?.Description?.Hostname ?? id).sort();
+    if (elsewhere.length === 0) return;
+    const volume = this.volumeName(appId);
+    this.logger.warn(
+      { arn, volume, nodes: elsewhere },
+      `the app's volume ${volume} stays on ${elsewhere.join(', ')}: a volume is its node's own and partnerplane reaches only its manager's engine; remove it there with \`docker volume rm ${volume}\``,
+    );
+  }
+
+  /** The name of the app's volume, on every node. */
+  volumeName(appId: string): string {
+    return `${this.prefix}-${appId.toLowerCase()}-data`;
   }
 
   /** What the newest task of the app's newest generation wrote. */

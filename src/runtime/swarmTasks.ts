@@ -27,6 +27,7 @@ export interface SwarmTask {
 
 export interface SwarmNode {
   ID: string;
+  Description?: { Hostname?: string };
   Status: { State: string; Addr?: string };
   ManagerStatus?: { Addr?: string };
 }

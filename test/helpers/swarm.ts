@@ -87,7 +87,11 @@ export async function removeInstallation(swarm: TestSwarm, installation: string)
   }
 }
 
-/** The catalog of the swarm tests: comet 1.1 serves (test image web:1), 1.2 never passes its health check (web:unhealthy); tier `small` is one task, `large` two. */
+/**
+ * The catalog of the swarm tests: comet 1.1 serves (test image web:1), 1.2 exits with code 3 at start
+ * (web:crash: Swarm's verdict on an upgrade to it comes within seconds); tier `small` is one task,
+ * `large` two.
+ */
 export function swarmCatalog(): object {
   return {
     tiers: { small: { cpus: 0.1, memoryMiB: 64 }, large: { cpus: 0.1, memoryMiB: 64, replicas: 2 } },
@@ -98,7 +102,7 @@ export function swarmCatalog(): object {
         startTimeoutSeconds: 15,
         versions: [
           { version: '1.1', eolDate: '2027-05-31', image: testImage('web:1') },
-          { version: '1.2', eolDate: '2028-01-31', image: testImage('web:unhealthy') },
+          { version: '1.2', eolDate: '2028-01-31', image: testImage('web:crash') },
         ],
       },
     },
