@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -471,18 +472,32 @@ describe('partnerplane on the overlay network (--swarm-reach overlay)', { skip: 
   });
   /** The installation of the partnerplane in the container (its data was in the container), read from its app's service. */
   let installation: string | undefined;
+  let forwarder: net.Server | undefined;
   after(async () => {
+    forwarder?.close();
     await container?.remove({ force: true });
     // Its services if the test failed, and the app's volume on a worker in any case.
     if (installation) await removeInstallation(swarm, installation);
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Starts partnerplane in a container of node 1 on the overlay network; resolves to its API's URL from this host. */
+  /**
+   * Starts partnerplane in a container of node 1 on the overlay network; resolves to its API's URL
+   * from this host. Its port is published at node 1's address, and forwarded from a port of this
+   * host's loopback, which its public URL names: every app's origin is then `<app-id>.localhost` on
+   * that port, which the tests' fetch resolves to 127.0.0.1 as browsers do.
+   */
   async function startInContainer(): Promise<string> {
     fs.writeFileSync(path.join(scratch, 'catalog.json'), JSON.stringify(swarmCatalog()));
     const port = 20000 + Math.floor(Math.random() * 10000);
-    const endpoint = `http://${swarm.addresses[0]}:${port}`;
+    forwarder = net.createServer((socket) => {
+      const upstream = net.connect(port, swarm.addresses[0]);
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => forwarder!.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(forwarder.address() as net.AddressInfo).port}`;
     const modules = fs.realpathSync(path.join(ROOT, 'node_modules'));
     const binds = ['/usr:/usr:ro', '/usr/lib:/lib:ro', '/usr/lib64:/lib64:ro', `${ROOT}:${ROOT}:ro`, `${modules}:${modules}:ro`, `${scratch}:/cfg:ro`, `${swarm.managerHost.replace('unix://', '')}:/var/run/docker.sock`];
     container = await swarm.nodes[0]!.createContainer({
