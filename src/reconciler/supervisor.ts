@@ -229,11 +229,13 @@ export class Supervisor {
     if (start?.failure) return this.fail(app, generation, start.failure);
     if (start) return this.observe(app, { ...progress, phase: start.phase, detail: start.detail });
     const info = (await this.runtime.inspect(app.arn)).find((backend) => backend.generation === generation);
-    if (!info) {
+    // No start of this process is under way: a generation that is missing is started, and one left
+    // starting (by a partnerplane stopped mid-start) is started again, since ensure() takes up what
+    // exists; either way its start is followed, and timed out, as any other.
+    if (!info || info.state === 'starting') {
       this.begin(spec);
-      return this.observe(app, { ...progress, phase: 'creating', detail: undefined });
+      return this.observe(app, { ...progress, phase: info ? 'starting' : 'creating', detail: undefined });
     }
-    if (info.state === 'starting') return this.observe(app, { ...progress, phase: 'starting', detail: undefined });
     if (info.state === 'exited') return this.fail(app, generation, new BackendFailure('BackendExited', `The backend ${info.reason ?? 'exited'} before passing its health check (GET ${spec.healthPath}).`));
     return this.awaitHealth(app, spec, info);
   }

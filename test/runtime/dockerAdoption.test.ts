@@ -1,7 +1,8 @@
 /**
  * partnerplane SIGKILLed while an app is being created on the docker runtime, then started again
  * on the same data: it adopts the container that runs (no second one is made), finishes the create,
- * and removes the containers of its installation whose app is Deleted or unknown to the store.
+ * and removes the containers of its installation whose app is Deleted or unknown to the store; a
+ * container the crash left created but not started is started, not left waiting.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -83,5 +84,30 @@ describe('the docker runtime across a SIGKILL of partnerplane', { skip: skipWith
     await again.send(new DeletePartnerAppCommand({ Arn: creating }));
     await settled(again, creating, 'Deleted');
     assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [`${BACKEND_LABELS.installation}=${installation}`] } }), []);
+  });
+
+  test('takes up a container left created but never started, and follows its start to Available', async () => {
+    // The same data as the test before: its server lets go of it first.
+    for (const server of servers) await server.kill();
+    const first = await start();
+    const client = first.client();
+    const arn = (await client.send(new CreatePartnerAppCommand(createInput({ Type: 'deepchecks-llm-evaluation', Tier: 'small', ApplicationConfig: undefined })))).Arn!;
+    arns.add(arn);
+    const running = await eventually('the container of the app being created to run', async () => {
+      const found = await appContainers(docker, arn);
+      return found.length === 1 && found[0]!.State === 'running' ? found[0]! : undefined;
+    });
+    await first.kill();
+    // A crash between creating the container and starting it leaves it so: made, never started.
+    const made = await docker.getContainer(running.Id).inspect();
+    await docker.getContainer(running.Id).remove({ force: true });
+    const created = await docker.createContainer({ ...made.Config, name: made.Name.slice(1), HostConfig: made.HostConfig });
+
+    const again = (await start()).client();
+    await eventually('the container left created to be started', async () => ((await created.inspect()).State.Running ? true : undefined));
+    await execIn(docker, created.id, ['touch', '/tmp/ready']);
+    const app = await settled(again, arn, 'Available', 'Failed');
+    assert.equal(app.Status, 'Available', app.Error?.Reason);
+    assert.deepEqual((await appContainers(docker, arn)).map((found) => found.Id), [created.id], 'the same container, and only it');
   });
 });
