@@ -105,7 +105,8 @@ const audit = (template: Template, target: Sql) => statement('appendAudit', temp
 function scripts(seededApps: number, { create, update }: { create: Template; update: Template }): Record<string, string> {
   const later = (dueAt: unknown) => Number(dueAt) + 365 * 86_400_000;
   const updated = seededArnSql('i');
-  const updateState = update.app.map((value, index) => (index === APP_STATE_COLUMNS.split(',').length - 2 ? later(value) : value));
+  const dueAtColumn = APP_STATE_COLUMNS.split(',').findIndex((column) => column.trim() === 'due_at');
+  const updateState = update.app.map((value, index) => (index === dueAtColumn ? later(value) : value));
   const createdArn = new Sql(`${literal(`${seededArn(0).slice(0, -12)}pgb`).text} || :r`);
   const createColumns = APP_COLUMNS.split(',').map((column) => column.trim());
   const createRow = create.app.map((value, index) => {
