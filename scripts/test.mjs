@@ -66,6 +66,12 @@ const longRank = (file) => {
 };
 
 /**
+ * Test files run at once: one more than the cores, since most of a file's time is spent waiting on
+ * what it drives (servers, Docker engines, a swarm, Terraform, the CLIs) rather than computing.
+ */
+const CONCURRENCY = os.availableParallelism() + 1;
+
+/**
  * What a run's TAP report (written beside the readable one) counts, and which tests failed or were
  * skipped and why, for the summary at the end.
  */
@@ -88,7 +94,7 @@ function runSuite(databaseUrl) {
   const tapDir = mkdtempSync(path.join(os.tmpdir(), 'partnerplane-tap-'));
   const tapFile = path.join(tapDir, 'report.tap');
   const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`];
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporters, ...args, ...files], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...reporters, ...args, ...files], { stdio: 'inherit', env });
   const counts = readTap(tapFile);
   rmSync(tapDir, { recursive: true, force: true });
   return { passed: result.status === 0, seconds: Math.round((Date.now() - started) / 1000), counts };
