@@ -92,8 +92,10 @@ async function templates(schema: BenchSchema, templateApp: number): Promise<{ cr
 }
 
 /** The idempotency record with pgbench's own token, and the audit columns as the store appends them (one array each). */
-const claim = (template: Template) => statement('claimIdempotency', template.idempotency.map((value, index) => (index === 3 ? new Sql(`'pgbench-' || :r`) : value)));
-const audit = (template: Template, target: Sql) => statement('appendAudit', template.audit.map((value, index) => [index === 5 ? target : value]));
+const claimValues = (template: Template) => template.idempotency.map((value, index) => (index === 3 ? new Sql(`'pgbench-' || :r`) : value));
+const auditValues = (template: Template, target: Sql) => template.audit.map((value, index) => [index === 5 ? target : value]);
+const claim = (template: Template) => statement('claimIdempotency', claimValues(template));
+const audit = (template: Template, target: Sql) => statement('appendAudit', auditValues(template, target));
 
 /**
  * pgbench scripts of the statements the PostgreSQL store runs for each operation, in its order
@@ -131,11 +133,7 @@ function scripts(seededApps: number, { create, update }: { create: Template; upd
     CreatePartnerApp: [
       RANDOM,
       'BEGIN;',
-      claim(create),
-      statement('consumeFailingCreate', [createRow[4]]),
-      statement('insertApp', createRow),
-      statement('takeQuota', [BENCH_ACCOUNT, Number(BENCH_SETTINGS['--max-apps-per-account'])]),
-      audit(create, createdArn),
+      statement('createApp', [...claimValues(create), ...createRow, Number(BENCH_SETTINGS['--max-apps-per-account']), [], [], ...auditValues(create, createdArn)]),
       'COMMIT;',
     ].join('\n'),
   };

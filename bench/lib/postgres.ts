@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import { migratePostgres } from '../../src/store/postgres.js';
-import { POSTGRES_STATEMENTS } from '../../src/store/postgresStatements.js';
+import { POSTGRES_ONLY_STATEMENTS, POSTGRES_STATEMENTS, type PostgresOnlyStatement } from '../../src/store/postgresStatements.js';
 import type { StatementName } from '../../src/store/statements.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
 import { builtInCatalog } from '../../src/catalog/builtin.js';
@@ -102,8 +102,9 @@ function sqlOf(value: unknown): string {
 }
 
 /** The store's statement with its parameters given (values as literals, Sql as it is), as one pgbench command. */
-export function statement(name: StatementName, values: readonly unknown[]): string {
-  const oneLine = POSTGRES_STATEMENTS[name].replace(/\s+/g, ' ').trim();
+export function statement(name: StatementName | PostgresOnlyStatement, values: readonly unknown[]): string {
+  const sql = name in POSTGRES_ONLY_STATEMENTS ? POSTGRES_ONLY_STATEMENTS[name as PostgresOnlyStatement] : POSTGRES_STATEMENTS[name as StatementName];
+  const oneLine = sql.replace(/\s+/g, ' ').trim();
   return `${oneLine.replace(/\$(\d+)/g, (_, position: string) => `(${sqlOf(values[Number(position) - 1])})`)};`;
 }
 

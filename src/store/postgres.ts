@@ -19,7 +19,7 @@ import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './postgresRetention.js';
 import { BatchedReads } from './batchedReads.js';
-import { AUDIT_TYPES, runStatement as run } from './postgresStatements.js';
+import { AUDIT_TYPES, runOwnStatement as runOwn, runStatement as run } from './postgresStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
 import { releaseFromRow, type ReleaseRow } from './releaseRows.js';
@@ -70,6 +70,17 @@ const rollback = <T>(outcome: T): never => {
 };
 
 
+
+/** An idempotency record's values in IDEMPOTENCY_COLUMNS order. */
+const idempotencyValues = ({ accountId, region, operation, token, requestHash, response, createdAt }: IdempotencyRecord): unknown[] => [accountId, region, operation, token, requestHash, response, createdAt];
+/** No token: createApp claims nothing. */
+const NO_IDEMPOTENCY: unknown[] = Array.from({ length: 7 }, () => null);
+
+/** The records given (an absent one skipped) as one array per audit column, as appendAudit takes them. */
+const auditColumns = (records: readonly (AuditRecord | undefined)[]): unknown[][] => {
+  const rows = records.flatMap((record) => (record ? [auditToRow(record)] : []));
+  return AUDIT_TYPES.map((_, column) => rows.map((row) => row[column]));
+};
 
 /** Serialises migration runs of every process on the same schema, whichever starts first. */
 const MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('partnerplane migrations ' || current_schema()))";
@@ -213,14 +224,17 @@ export class PostgresStore implements Store {
    */
   private async claimToken(db: pg.PoolClient, record: IdempotencyRecord | undefined): Promise<void> {
     if (!record) return;
-    const { accountId, region, operation, token, requestHash, response, createdAt } = record;
-    const claimed = await run(db, 'claimIdempotency', [accountId, region, operation, token, requestHash, response, createdAt]);
-    if (claimed.rowCount === 1) return;
+    const claimed = await run(db, 'claimIdempotency', idempotencyValues(record));
+    if (claimed.rowCount !== 1) await this.replay(db, record);
+  }
+
+  /** Rolls back with the record of the request that claimed this token first (its transaction has ended). */
+  private async replay(db: pg.PoolClient, record: IdempotencyRecord): Promise<never> {
     // A new statement sees the competing transaction's committed record.
     const prior = await this.readIdempotency(db, record);
     // Only a purge between the two statements could make the record vanish; let the client retry.
-    if (!prior) throw new Error(`idempotency record for token ${token} vanished while it was being replayed`);
-    rollback<WriteOutcome>({ outcome: 'replay', record: prior });
+    if (!prior) throw new Error(`idempotency record for token ${record.token} vanished while it was being replayed`);
+    return rollback<WriteOutcome>({ outcome: 'replay', record: prior });
   }
 
   /** Removes then merges tags of an app whose row this transaction has locked; false (nothing changed) if it would exceed maxTags. */
@@ -237,29 +251,26 @@ export class PostgresStore implements Store {
     if (request) await run(db, 'insertRequest', requestToRow(request));
   }
 
+  /** All of a create's writes but a Cloud Control request in one statement (POSTGRES_ONLY_STATEMENTS.createApp). */
   createApp(request: NewApp): Promise<WriteOutcome> {
     return this.transaction(async (db): Promise<WriteOutcome> => {
-      const { app } = request;
-      await this.claimToken(db, request.idempotency);
-      const armed = ((await run(db, 'consumeFailingCreate', [app.type])).rowCount ?? 0) > 0;
-      // The app row goes in before the quota row is locked: taking the quota lock last keeps the
-      // lock order the same as the reconciler's (app rows, then quota rows), so they cannot deadlock.
-      try {
-        await run(db, 'insertApp', appToRow(armed ? { ...app, failTransition: true } : app));
-      } catch (error) {
+      const { app, idempotency } = request;
+      const values = [
+        ...(idempotency ? idempotencyValues(idempotency) : NO_IDEMPOTENCY),
+        ...appToRow(app),
+        request.maxAppsPerAccount,
+        ...tagColumns(request.tags),
+        ...auditColumns([request.audit]),
+      ];
+      const { rows } = await runOwn<{ claimed: boolean; quotaTaken: boolean }>(db, 'createApp', values).catch((error: unknown) => {
         if (isDatabaseError(error, UNIQUE_VIOLATION, 'apps_live_name')) rollback<WriteOutcome>({ outcome: 'name-taken' });
         throw error;
+      });
+      if (!rows[0]!.claimed) await this.replay(db, idempotency!);
+      if (!rows[0]!.quotaTaken) {
+        const { rows: usage } = await run<{ live_apps: number }>(db, 'liveApps', [app.accountId]);
+        rollback<WriteOutcome>({ outcome: 'quota-exceeded', liveApps: usage[0]?.live_apps ?? 0 });
       }
-      const quota = await run(db, 'takeQuota', [app.accountId, request.maxAppsPerAccount]);
-      if (quota.rowCount === 0) {
-        const { rows } = await run<{ live_apps: number }>(db, 'liveApps', [app.accountId]);
-        rollback<WriteOutcome>({ outcome: 'quota-exceeded', liveApps: rows[0]?.live_apps ?? 0 });
-      }
-      if (request.tags.length > 0) {
-        const [keys, values] = tagColumns(request.tags);
-        await run(db, 'upsertTags', [app.arn, keys, values]);
-      }
-      await this.appendAuditRecords(db, [request.audit]);
       await this.insertRequest(db, request.resourceRequest);
       return { outcome: 'done' };
     });
@@ -471,9 +482,7 @@ export class PostgresStore implements Store {
 
   /** Appends the records given (an absent one is skipped) with one statement. */
   private async appendAuditRecords(db: Db, records: readonly (AuditRecord | undefined)[]): Promise<void> {
-    const rows = records.flatMap((record) => (record ? [auditToRow(record)] : []));
-    if (rows.length === 0) return;
-    await run(db, 'appendAudit', AUDIT_TYPES.map((_, column) => rows.map((row) => row[column])));
+    if (records.some(Boolean)) await run(db, 'appendAudit', auditColumns(records));
   }
 
   async listAudit(query: AuditQuery): Promise<AuditRecord[]> {
@@ -522,10 +531,7 @@ export class PostgresStore implements Store {
         await run(db, 'insertApp', appToRow(app));
         if (tags.length > 0) await run(db, 'upsertTags', [app.arn, ...tagColumns(tags)]);
       }
-      for (const record of snapshot.idempotency) {
-        const { accountId, region, operation, token, requestHash, response, createdAt } = record;
-        await run(db, 'claimIdempotency', [accountId, region, operation, token, requestHash, response, createdAt]);
-      }
+      for (const record of snapshot.idempotency) await run(db, 'claimIdempotency', idempotencyValues(record));
       for (const token of snapshot.usedTokens) await run(db, 'useToken', [token.tokenId, token.expiresAt]);
       for (const type of snapshot.failingCreates) await run(db, 'armCreate', [type]);
       for (const request of snapshot.resourceRequests) await this.insertRequest(db, request);

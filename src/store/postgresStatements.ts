@@ -11,6 +11,8 @@ const APP_COLUMN_COUNT = APP_COLUMNS.split(',').length;
 const APP_STATE_COLUMN_COUNT = APP_STATE_COLUMNS.split(',').length;
 /** The audit columns' types: a batch of records is appended as one array per column. */
 export const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+/** The audit columns as arrays, numbered from `from`. */
+const auditArrays = (from: number) => AUDIT_TYPES.map((type, i) => `$${i + from}::${type}[]`).join(', ');
 
 /** PostgreSQL's SQL for every statement; run as named statements, parsed once per connection. */
 export const POSTGRES_STATEMENTS = {
@@ -73,7 +75,7 @@ export const POSTGRES_STATEMENTS = {
   countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
   countBackendsByPhase: "SELECT backend::jsonb ->> 'phase' AS phase, count(*) AS count FROM apps WHERE backend IS NOT NULL GROUP BY phase",
   // One statement for the whole batch: the records are appended together or not at all.
-  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${AUDIT_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})`,
+  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(1)})`,
   listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,
   listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = $1 AND time >= $2 ORDER BY time DESC, seq DESC LIMIT $3`,
   armApp: "UPDATE apps SET fail_transition = 1 WHERE arn = $1 AND status NOT IN ('Deleting', 'Deleted')",
@@ -100,12 +102,47 @@ export const POSTGRES_STATEMENTS = {
   listRefusals: 'SELECT minute, source, reason, count FROM anonymous_refusals ORDER BY minute DESC, count DESC, source, reason LIMIT $1',
 } as const satisfies Statements;
 
-/** PostgreSQL's own: replicas purging the audit log at the same moment take turns (SQLite's write transaction already excludes the others). */
+const CREATE_APP_FROM = 8;
+const afterApp = CREATE_APP_FROM + APP_COLUMN_COUNT;
+const createAppValues = APP_COLUMNS.split(',').map((column, i) =>
+  column.trim() === 'fail_transition' ? `CASE WHEN EXISTS (SELECT FROM armed) THEN 1 ELSE $${i + CREATE_APP_FROM} END` : `$${i + CREATE_APP_FROM}`,
+);
+
+/**
+ * A create's writes as one statement, each part the store's statement of that name: claimIdempotency
+ * (values 1-7, the token NULL when there is none), consumeFailingCreate and insertApp (the app's
+ * columns), takeQuota (the limit), upsertTags (keys, values) and appendAudit (its arrays). One round
+ * trip instead of five: node-postgres sends each statement on its own and waits for its answer. Each
+ * part runs only if the one before succeeded, in the same order (a CTE runs when first read), so the
+ * locks are taken in the order of the separate statements: the token, the app row, the quota row.
+ * Answers whether the token was claimed and the quota taken; the caller rolls back unless both.
+ */
+const CREATE_APP = `WITH claimed AS (
+    INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) SELECT ${placeholders(7)} WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
+  go AS (SELECT $4::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok),
+  armed AS (DELETE FROM failing_creates WHERE type = $${APP_COLUMNS.split(',').findIndex((c) => c.trim() === 'type') + CREATE_APP_FROM} AND (SELECT ok FROM go) RETURNING 1),
+  app AS (INSERT INTO apps (${APP_COLUMNS}) SELECT ${createAppValues.join(', ')} WHERE (SELECT ok FROM go) RETURNING account_id),
+  quota AS (INSERT INTO account_usage AS usage (account_id, live_apps) SELECT account_id, 1 FROM app WHERE $${afterApp} > 0
+            ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $${afterApp} RETURNING 1),
+  tagged AS (INSERT INTO tags (arn, key, value) SELECT $${CREATE_APP_FROM}, key, value FROM unnest($${afterApp + 1}::text[], $${afterApp + 2}::text[]) AS t(key, value)
+             WHERE EXISTS (SELECT FROM quota) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value),
+  audited AS (INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(afterApp + 3)}) WHERE EXISTS (SELECT FROM quota))
+SELECT (SELECT ok FROM go) AS claimed, EXISTS (SELECT FROM quota) AS "quotaTaken"`;
+
+/** PostgreSQL's own statements, run the same way (runOwnStatement). */
 export const POSTGRES_ONLY_STATEMENTS = {
+  // Replicas purging the audit log at the same moment take turns (SQLite's write transaction already excludes the others).
   lockPurge: "SELECT pg_advisory_xact_lock(hashtext('partnerplane audit purge ' || current_schema()))",
+  createApp: CREATE_APP,
 } as const;
+export type PostgresOnlyStatement = keyof typeof POSTGRES_ONLY_STATEMENTS;
 
 /** Runs a statement by name: a named statement, parsed once per connection. */
 export function runStatement<R extends pg.QueryResultRow = Record<string, unknown>>(db: pg.Pool | pg.PoolClient, statement: StatementName, values: unknown[]): Promise<pg.QueryResult<R>> {
   return db.query<R>({ name: statement, text: POSTGRES_STATEMENTS[statement], values });
+}
+
+/** Runs one of PostgreSQL's own statements by name, as runStatement does. */
+export function runOwnStatement<R extends pg.QueryResultRow = Record<string, unknown>>(db: pg.PoolClient, statement: PostgresOnlyStatement, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statement, text: POSTGRES_ONLY_STATEMENTS[statement], values });
 }
