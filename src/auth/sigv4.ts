@@ -2,11 +2,11 @@
  * AWS Signature Version 4 verification of a raw request, in the header form (`Authorization`) and
  * the query-string form (`X-Amz-Algorithm`, `X-Amz-Credential`, …), so that the API and the app
  * gateway verify the same way. The canonical request's path and query and the derived signing key
- * come from @smithy/signature-v4 (the key cached here per access key and scope, bounded); the
- * canonical headers are read here from the one header map the server keeps; the hashes are
- * node:crypto's (the final HMAC too, built on them in hmac.ts), synchronous because this runs on
- * every request; this file reads the request, applies AWS's checks in AWS's order and wording, and
- * compares signatures in constant time.
+ * come from @smithy/signature-v4 (signatureCalculator.ts, which keeps the key per access key and
+ * scope, bounded); the canonical headers are read here from the one header map the server keeps;
+ * the hashes are node:crypto's (the final HMAC too, built on them in hmac.ts), synchronous because
+ * this runs on every request; this file reads the request, applies AWS's checks in AWS's order and
+ * wording, and compares signatures in constant time.
  *
  * The order, codes and messages are those of AWS's JSON-protocol front end (DynamoDB, Kinesis and
  * the other `application/x-amz-json` services, SageMaker among them), which answers 400 to all of
@@ -29,15 +29,12 @@
  */
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Hash } from '@smithy/hash-node';
-import { ALGORITHM_IDENTIFIER, createScope, getSigningKey, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
-import type { HttpRequest } from '@smithy/types';
 import type { Caller } from '../operations/context.js';
 import { incompleteSignature, invalidSignature, missingAuthenticationToken, unrecognizedClient } from '../protocol/errors.js';
 import { headersOf, headerValue, type HeaderMap } from '../protocol/headers.js';
 import { partitionOf } from '../domain/rules/regions.js';
 import type { AccessKey, Credentials } from './credentials.js';
-import { HmacSha256Key } from './hmac.js';
+import type { SignatureCalculator } from './signatureCalculator.js';
 
 /** A request as it arrived, before anything was interpreted. */
 export interface RawRequest {
@@ -71,9 +68,11 @@ const ISO_BASIC_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const AUTHORIZATION_SEPARATORS = /[, ]/;
 const DECIMAL = /^\d+$/;
 const TRAILING_SLASHES = /\/+$/;
-const sha256 = Hash.bind(null, 'sha256');
+// As @smithy/signature-v4 names them (signatureCalculator.ts, loaded with the first signed request).
+const ALGORITHM_IDENTIFIER = 'AWS4-HMAC-SHA256';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
-type Query = Record<string, string | string[]>;
+export type Query = Record<string, string | string[]>;
 const NOTHING: readonly string[] = Object.freeze([]);
 const NO_QUERY: Query = Object.freeze(Object.create(null) as Query);
 
@@ -274,14 +273,12 @@ function readScope(credential: string, longDate: string, service: string): Scope
   return { accessKeyId, region };
 }
 
-const MAX_SIGNING_KEYS_PER_KEY = 32;
-
-const sha256Hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
+export const sha256Hex = (data: string | Uint8Array) => hash('sha256', data, 'hex');
 /** Whitespace that SigV4 collapses to one space in a header value: a run of it, or any but a space. */
 const COLLAPSIBLE_WHITESPACE = /\s\s+|[^\S ]/g;
 
 /** The canonical request's headers: `name:value` lines in name order, and the list of their names. */
-interface CanonicalHeaders {
+export interface CanonicalHeaders {
   lines: string;
   names: string;
 }
@@ -326,87 +323,15 @@ function canonicalHeaders(headers: HeaderMap, signedHeaders: readonly string[]):
   return { lines, names };
 }
 
-interface SigningScope {
-  shortDate: string;
-  region: string;
-  service: string;
-  credentialScope: string;
-  signingKey: HmacSha256Key;
-}
-
-/**
- * The signature the key would have made. The library canonicalises the request's path and query
- * (once per distinct method and target: API calls all POST to `/`) and derives the signing key. The
- * canonical headers are made and laid out here, after the library's lines, as the library lays them
- * out, since its canonicaliser is made for signing and its layout takes the target and a record of
- * the headers every time (their cost: docs/performance.md). The key is kept here per scope (the
- * library's own cache costs an HMAC of the credentials on every lookup, and even a lookup here
- * builds and hashes a string, so the last scope is kept at hand), and the payload and string to
- * sign are hashed with node:crypto's one-shot hash, and the string to sign HMAC'd with the key's
- * padded blocks kept (hmac.ts), synchronously.
- */
-class SignatureCalculator extends SignatureV4 {
-  /** Signing keys by credential scope (`<yyyymmdd>/<region>/<service>/aws4_request`). */
-  private readonly signingKeys = new Map<string, HmacSha256Key>();
-  /** The scope of the last calculation: requests arriving together were mostly signed for the same one. */
-  private lastScope: SigningScope | undefined;
-  /** The canonical request's method, path and query lines for the last method and target seen. */
-  private lastTarget: { method: string; url: string; lines: string } | undefined;
-
-  constructor(private readonly key: AccessKey) {
-    // Region and service are given with each calculation; these are only the library's defaults.
-    super({
-      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-      region: 'us-east-1',
-      service: SIGNING_SERVICE,
-      sha256,
-      applyChecksum: false,
-    });
-  }
-
-  async calculate(request: RawRequest, query: Query, headers: CanonicalHeaders, payloadHash: string, longDate: string, region: string, service: string): Promise<string> {
-    const shortDate = longDate.slice(0, 8);
-    const last = this.lastScope;
-    const scope = last !== undefined && last.shortDate === shortDate && last.region === region && last.service === service ? last : await this.scopeFor(shortDate, region, service);
-    const canonicalRequest = `${this.targetLines(request, query)}${headers.lines}\n${headers.names}\n${payloadHash}`;
-    const stringToSign = `${ALGORITHM_IDENTIFIER}\n${longDate}\n${scope.credentialScope}\n${sha256Hex(canonicalRequest)}`;
-    return scope.signingKey.hex(stringToSign);
-  }
-
-  /** The scope's text and signing key, kept as the last scope used. */
-  private async scopeFor(shortDate: string, region: string, service: string): Promise<SigningScope> {
-    const credentialScope = createScope(shortDate, region, service);
-    const signingKey = this.signingKeys.get(credentialScope) ?? (await this.deriveSigningKey(credentialScope, shortDate, region, service));
-    return (this.lastScope = { shortDate, region, service, credentialScope, signingKey });
-  }
-
-  /** `<method>\n<canonical path>\n<canonical query>\n`, as the library begins a canonical request. */
-  private targetLines({ method, url }: RawRequest, query: Query): string {
-    const last = this.lastTarget;
-    if (last !== undefined && last.method === method && last.url === url) return last.lines;
-    const queryStart = url.indexOf('?');
-    // The path stays as received: the client signed its encoded path, encoded once more (SigV4's double encoding).
-    const path = queryStart < 0 ? url : url.slice(0, queryStart);
-    // Without headers or payload the library's canonical request is these lines and three more line feeds.
-    const target: HttpRequest = { method, protocol: 'http:', hostname: '', path, query, headers: {} };
-    const lines = this.createCanonicalRequest(target, {}, '').slice(0, -3);
-    this.lastTarget = { method, url, lines };
-    return lines;
-  }
-
-  private async deriveSigningKey(credentialScope: string, shortDate: string, region: string, service: string): Promise<HmacSha256Key> {
-    const signingKey = new HmacSha256Key(await getSigningKey(sha256, { accessKeyId: this.key.accessKeyId, secretAccessKey: this.key.secretAccessKey }, shortDate, region, service));
-    // A key is valid for one day, region and service: few scopes are live at once.
-    if (this.signingKeys.size >= MAX_SIGNING_KEYS_PER_KEY) this.signingKeys.clear();
-    this.signingKeys.set(credentialScope, signingKey);
-    return signingKey;
-  }
-}
-
 /** One calculator per access key, living as long as the key's entry (the credentials never change at run time). */
 const calculators = new WeakMap<AccessKey, SignatureCalculator>();
 
-function calculatorFor(key: AccessKey): SignatureCalculator {
+/**
+ * The first key's calculator loads @smithy/signature-v4 (with @smithy/core's submodules under it): a
+ * twelfth of a server's start-up (docs/performance.md), so it waits for the first signed request.
+ */
+async function newCalculator(key: AccessKey): Promise<SignatureCalculator> {
+  const { SignatureCalculator } = await import('./signatureCalculator.js');
   let calculator = calculators.get(key);
   if (!calculator) calculators.set(key, (calculator = new SignatureCalculator(key)));
   return calculator;
@@ -455,7 +380,8 @@ export async function verifyRequest(request: RawRequest, credentials: Credential
   if (!key) throw unrecognizedClient();
 
   const headers = canonicalHeaders(request.headers, signedHeaders);
-  const expected = await calculatorFor(key).calculate(request, query, headers, payloadHashOf(request), signedAt.longDate, scope.region, service);
+  const calculator = calculators.get(key) ?? (await newCalculator(key));
+  const expected = await calculator.calculate(request, query, headers, payloadHashOf(request), signedAt.longDate, scope.region, service);
   if (!sameSecret(claim.signature, expected)) throw invalidSignature(SIGNATURE_MISMATCH);
 
   const token = claim.securityToken;
