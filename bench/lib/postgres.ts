@@ -14,6 +14,7 @@ import type { StatementName } from '../../src/store/statements.js';
 import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
 import { builtInCatalog } from '../../src/catalog/builtin.js';
 import { BENCH_ACCOUNT, seededApp, seededArn } from './seed.js';
+import { queryOnce, withSearchPath } from '../../test/helpers/postgres.js';
 
 export interface BenchSchema {
   /** The database URL whose connections use the schema (search_path). */
@@ -21,23 +22,10 @@ export interface BenchSchema {
   drop(): Promise<void>;
 }
 
-function withSearchPath(databaseUrl: string, schema: string): string {
-  const url = new URL(databaseUrl);
-  // Percent-encoded by hand: libpq (pgbench) reads a `+` in a URI as itself, not as a space.
-  url.search = `?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  return url.toString();
-}
-
 /** A fresh schema in the database at `databaseUrl`, migrated by the store's own migrations. */
 export async function createBenchSchema(databaseUrl: string): Promise<BenchSchema> {
   const schema = `partnerplane_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
+  await queryOnce(databaseUrl, `CREATE SCHEMA ${schema}`);
   const url = withSearchPath(databaseUrl, schema);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
@@ -47,15 +35,7 @@ export async function createBenchSchema(databaseUrl: string): Promise<BenchSchem
   }
   return {
     url,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => queryOnce(databaseUrl, `DROP SCHEMA ${schema} CASCADE`),
   };
 }
 

@@ -19,6 +19,22 @@ before(() => {
 });
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
+/** `serve` on an engine's runtime, with a catalog of one image, DOCKER_HOST naming a socket nothing listens on. */
+async function serveWithoutEngine(runtime: 'docker' | 'swarm'): Promise<{ code: number; stderr: string; socket: string }> {
+  const file = path.join(scratch, `${runtime}-catalog.json`);
+  fs.writeFileSync(file, JSON.stringify({ types: { comet: { versions: [{ version: '1.0', eolDate: '2030-01-01', image: 'comet:1.0', port: 8080 }] } } }));
+  const socket = path.join(scratch, `no-${runtime}.sock`);
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = `unix://${socket}`;
+  try {
+    const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, runtime), '--app-runtime', runtime, '--app-catalog', file);
+    return { code, stderr, socket };
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  }
+}
+
 describe('serve refuses to start', () => {
   test('on a port in use, before creating the database', async () => {
     const holder = net.createServer();
@@ -101,37 +117,17 @@ describe('serve refuses to start', () => {
   });
 
   test('on the docker runtime when no Docker Engine answers, saying where it looked', async () => {
-    const file = path.join(scratch, 'docker-catalog.json');
-    fs.writeFileSync(file, JSON.stringify({ types: { comet: { versions: [{ version: '1.0', eolDate: '2030-01-01', image: 'comet:1.0', port: 8080 }] } } }));
-    const socket = path.join(scratch, 'no-dockerd.sock');
-    const saved = process.env.DOCKER_HOST;
-    process.env.DOCKER_HOST = `unix://${socket}`;
-    try {
-      const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'docker'), '--app-runtime', 'docker', '--app-catalog', file);
-      assert.equal(code, 2);
-      assertOneLine(stderr, `--app-runtime docker: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); start dockerd, or set DOCKER_HOST to its socket`);
-    } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST;
-      else process.env.DOCKER_HOST = saved;
-    }
+    const { code, stderr, socket } = await serveWithoutEngine('docker');
+    assert.equal(code, 2);
+    assertOneLine(stderr, `--app-runtime docker: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); start dockerd, or set DOCKER_HOST to its socket`);
   });
 });
 
 describe('serve refuses to start the swarm runtime', () => {
   test('when no Docker Engine answers, saying where it looked', async () => {
-    const file = path.join(scratch, 'swarm-catalog.json');
-    fs.writeFileSync(file, JSON.stringify({ types: { comet: { versions: [{ version: '1.0', eolDate: '2030-01-01', image: 'comet:1.0', port: 8080 }] } } }));
-    const socket = path.join(scratch, 'no-manager.sock');
-    const saved = process.env.DOCKER_HOST;
-    process.env.DOCKER_HOST = `unix://${socket}`;
-    try {
-      const { code, stderr } = await cli('serve', '--port', '0', '--data-dir', path.join(scratch, 'swarm'), '--app-runtime', 'swarm', '--app-catalog', file);
-      assert.equal(code, 2);
-      assertOneLine(stderr, `--app-runtime swarm: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); set DOCKER_HOST to a Swarm manager's socket`);
-    } finally {
-      if (saved === undefined) delete process.env.DOCKER_HOST;
-      else process.env.DOCKER_HOST = saved;
-    }
+    const { code, stderr, socket } = await serveWithoutEngine('swarm');
+    assert.equal(code, 2);
+    assertOneLine(stderr, `--app-runtime swarm: the Docker Engine at unix://${socket} does not answer (connect ENOENT ${socket}); set DOCKER_HOST to a Swarm manager's socket`);
   });
 });
 

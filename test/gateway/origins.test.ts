@@ -5,11 +5,11 @@
  * origins.browser.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { DescribePartnerAppCommand } from '@aws-sdk/client-sagemaker';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { cli } from '../helpers/cli.js';
 import { signedRequest, startTestServer, type TestServer } from '../helpers/server.js';
 import { createAvailableApp } from '../operations/support.js';
 import { appIdOf, openPresignedUrl, presign } from './support.js';
@@ -158,13 +158,9 @@ describe('the --apps-domain setting', () => {
     assert.throws(() => loadConfig({ publicUrl: 'ftp://example.com' }, {}), /--public-url must be an http:\/\/ or https:\/\/ URL, got 'ftp:\/\/example.com'/);
   });
 
-  test('a bad value stops the server from starting', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--apps-domain', 'http://x'], {
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { ...process.env, PARTNERPLANE_LOG_LEVEL: 'silent' },
-    });
-    assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /^partnerplane: --apps-domain must be a domain name/m);
+  test('a bad value stops the server from starting', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--apps-domain', 'http://x');
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /^partnerplane: --apps-domain must be a domain name/m);
   });
 });

@@ -3,11 +3,11 @@
  * test receives the proxied requests, bodies stream both ways, and identity is the gateway's.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { cli } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createAvailableApp } from '../operations/support.js';
 import { fetchLocal } from '../helpers/localhost.js';
@@ -150,13 +150,9 @@ describe('the --app-upstreams setting', () => {
     }
   });
 
-  test('a bad value stops the server from starting', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--app-upstreams', 'comet=ftp://x'], {
-      encoding: 'utf8',
-      timeout: 20_000,
-      env: { ...process.env, PARTNERPLANE_LOG_LEVEL: 'silent' },
-    });
-    assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /partnerplane: --app-upstreams URL for comet must be http:\/\/ or https:\/\//);
+  test('a bad value stops the server from starting', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--app-upstreams', 'comet=ftp://x');
+    assert.equal(code, 2, stderr);
+    assert.match(stderr, /partnerplane: --app-upstreams URL for comet must be http:\/\/ or https:\/\//);
   });
 });

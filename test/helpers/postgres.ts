@@ -15,11 +15,25 @@ export function testPostgresUrl(): string | undefined {
   return isPostgresUrl(url) ? url : undefined;
 }
 
-/** `url` with every connection's search_path set to `schema`. */
+/** `url` with every connection's search_path set to `schema`, for node-postgres and libpq (pgbench) alike. */
 export function withSearchPath(url: string, schema: string): string {
   const parsed = new URL(url);
-  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  parsed.searchParams.delete('options');
+  // Percent-encoded by hand: libpq reads a `+` in a URI as itself, not as a space.
+  const options = `options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  parsed.search = parsed.search === '' ? `?${options}` : `${parsed.search}&${options}`;
   return parsed.toString();
+}
+
+/** Runs one statement on a connection of its own to `url`, closed after. */
+export async function queryOnce(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 /** `url` with the connections named, so tests can tell in pg_stat_activity which replica is which. */
@@ -47,13 +61,7 @@ export const testSchemaPrefix = () => `pptest_${createHash('sha256').update(os.h
 export async function createTestSchema(baseUrl: string): Promise<TestSchema> {
   const name = `${testSchemaPrefix()}${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = withSearchPath(baseUrl, name);
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await queryOnce(baseUrl, `CREATE SCHEMA ${name}`);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   return {
     name,
