@@ -213,13 +213,7 @@ const dnsName: Parser<string> = (value, name) => {
 };
 
 const httpUrl: Parser<string> = (value, name) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be an http:// or https:// URL, got '${value}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got '${value}'`);
+  if (!URL.canParse(value) || !['http:', 'https:'].includes(new URL(value).protocol)) throw new ConfigError(`${name} must be an http:// or https:// URL, got '${value}'`);
   return value;
 };
 

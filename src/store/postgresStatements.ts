@@ -104,8 +104,10 @@ export const POSTGRES_STATEMENTS = {
 
 const CREATE_APP_FROM = 8;
 const afterApp = CREATE_APP_FROM + APP_COLUMN_COUNT;
-const createAppValues = APP_COLUMNS.split(',').map((column, i) =>
-  column.trim() === 'fail_transition' ? `CASE WHEN EXISTS (SELECT FROM armed) THEN 1 ELSE $${i + CREATE_APP_FROM} END` : `$${i + CREATE_APP_FROM}`,
+/** The placeholder of an app column in createApp's values. */
+const appValue = (column: string) => `$${APP_COLUMNS.split(',').findIndex((name) => name.trim() === column) + CREATE_APP_FROM}`;
+const createAppValues = APP_COLUMNS.split(',').map((column) =>
+  column.trim() === 'fail_transition' ? `CASE WHEN EXISTS (SELECT FROM armed) THEN 1 ELSE ${appValue('fail_transition')} END` : appValue(column.trim()),
 );
 
 /**
@@ -120,11 +122,11 @@ const createAppValues = APP_COLUMNS.split(',').map((column, i) =>
 const CREATE_APP = `WITH claimed AS (
     INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) SELECT ${placeholders(7)} WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
   go AS (SELECT $4::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok),
-  armed AS (DELETE FROM failing_creates WHERE type = $${APP_COLUMNS.split(',').findIndex((c) => c.trim() === 'type') + CREATE_APP_FROM} AND (SELECT ok FROM go) RETURNING 1),
+  armed AS (DELETE FROM failing_creates WHERE type = ${appValue('type')} AND (SELECT ok FROM go) RETURNING 1),
   app AS (INSERT INTO apps (${APP_COLUMNS}) SELECT ${createAppValues.join(', ')} WHERE (SELECT ok FROM go) RETURNING account_id),
   quota AS (INSERT INTO account_usage AS usage (account_id, live_apps) SELECT account_id, 1 FROM app WHERE $${afterApp} > 0
             ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $${afterApp} RETURNING 1),
-  tagged AS (INSERT INTO tags (arn, key, value) SELECT $${CREATE_APP_FROM}, key, value FROM unnest($${afterApp + 1}::text[], $${afterApp + 2}::text[]) AS t(key, value)
+  tagged AS (INSERT INTO tags (arn, key, value) SELECT ${appValue('arn')}, key, value FROM unnest($${afterApp + 1}::text[], $${afterApp + 2}::text[]) AS t(key, value)
              WHERE EXISTS (SELECT FROM quota) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value),
   audited AS (INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(afterApp + 3)}) WHERE EXISTS (SELECT FROM quota))
 SELECT (SELECT ok FROM go) AS claimed, EXISTS (SELECT FROM quota) AS "quotaTaken"`;

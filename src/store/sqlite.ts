@@ -319,15 +319,16 @@ export class SqliteStore implements Store {
   }
 
   async listApps(accountId: string, region: string, page: { before?: number; limit: number }): Promise<Page<PartnerAppSummary, number>> {
-    const query = this.appCache && `${accountId}\n${region}\n${page.before}\n${page.limit}`;
-    const cached = query === undefined ? undefined : this.appCache!.page(query);
+    const cache = this.appCache;
+    const query = `${accountId}\n${region}\n${page.before}\n${page.limit}`;
+    const cached = cache?.page(query);
     if (cached) return cached;
     const limit = rowsForPage(page.limit);
     const rows = ((
       page.before === undefined ? this.statements.listFirst.all(accountId, region, limit) : this.statements.listBefore.all(accountId, region, page.before, limit)
     ) as SummaryValues[]).map(summaryRow);
     const read = pageOf(rows, page.limit, summaryFromRow, (row) => row.seq);
-    return query === undefined ? read : this.appCache!.rememberPage(query, read);
+    return cache ? cache.rememberPage(query, read) : read;
   }
 
   addTags(arn: string, tags: Tag[], maxTags: number, audit?: AuditRecord): Promise<TagWriteOutcome> {
