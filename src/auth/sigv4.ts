@@ -27,7 +27,7 @@
  *   9. a signature that does not match    → InvalidSignatureException
  *  10. a security token that does not match the key's → UnrecognizedClientException
  */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../operations/context.js';
 import { incompleteSignature, invalidSignature, missingAuthenticationToken, unrecognizedClient } from '../protocol/errors.js';
@@ -177,7 +177,7 @@ function claimFromQuery(query: Query): SignatureClaim {
 /** Which form the request is signed in, and what it claims; the first two of AWS's checks. */
 function readClaim(headers: RawRequest['headers'], query: Query): SignatureClaim {
   const authorization = headerValue(headers, 'authorization');
-  const presigned = 'X-Amz-Algorithm' in query;
+  const presigned = query !== NO_QUERY && 'X-Amz-Algorithm' in query;
   if (presigned && authorization) throw invalidSignature("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
   if (presigned) return claimFromQuery(query);
   if (authorization?.trimStart().startsWith('AWS4-')) return claimFromHeader(authorization, headers);
@@ -337,10 +337,16 @@ async function newCalculator(key: AccessKey): Promise<SignatureCalculator> {
   return calculator;
 }
 
+/**
+ * Whether a secret given equals the expected one, comparing every character whatever differs first,
+ * so a mismatch takes as long wherever it is; without the two buffers timingSafeEqual needs, which
+ * cost a verification a tenth of a microsecond each.
+ */
 function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (given.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= given.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
 }
 
 /**
