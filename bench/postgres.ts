@@ -94,8 +94,6 @@ async function templates(schema: BenchSchema, templateApp: number): Promise<{ cr
 /** The idempotency record with pgbench's own token, and the audit columns as the store appends them (one array each). */
 const claimValues = (template: Template) => template.idempotency.map((value, index) => (index === 3 ? new Sql(`'pgbench-' || :r`) : value));
 const auditValues = (template: Template, target: Sql) => template.audit.map((value, index) => [index === 5 ? target : value]);
-const claim = (template: Template) => statement('claimIdempotency', claimValues(template));
-const audit = (template: Template, target: Sql) => statement('appendAudit', auditValues(template, target));
 
 /**
  * pgbench scripts of the statements the PostgreSQL store runs for each operation, in its order
@@ -124,10 +122,8 @@ function scripts(seededApps: number, { create, update }: { create: Template; upd
       `\\set i random(${seededApps}, ${2 * seededApps - 1})`,
       RANDOM,
       'BEGIN;',
-      claim(update),
-      statement('lockApp', [updated]),
-      statement('saveApp', [...updateState, updated]),
-      audit(update, updated),
+      statement('claimAndLockApp', [...claimValues(update), updated]),
+      statement('saveAndAudit', [...updateState, updated, ...auditValues(update, updated)]),
       'COMMIT;',
     ].join('\n'),
     CreatePartnerApp: [

@@ -276,19 +276,21 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Four round trips: BEGIN, the token claimed and the app locked (claimAndLockApp), the app saved and audited (saveAndAudit), COMMIT. */
   startTransition(request: TransitionStart): Promise<WriteOutcome> {
     return this.transaction(async (db): Promise<WriteOutcome> => {
-      await this.claimToken(db, request.idempotency);
-      const { rows } = await run<AppRow>(db, 'lockApp', [request.arn]);
-      const row = rows[0];
-      if (!row || row.status === 'Deleted') return rollback<WriteOutcome>({ outcome: 'not-found' });
+      const { idempotency } = request;
+      const { rows } = await runOwn<AppRow & { claimed: boolean }>(db, 'claimAndLockApp', [...(idempotency ? idempotencyValues(idempotency) : NO_IDEMPOTENCY), request.arn]);
+      const row = rows[0]!;
+      if (!row.claimed) await this.replay(db, idempotency!);
+      if (row.arn === null || row.status === 'Deleted') return rollback<WriteOutcome>({ outcome: 'not-found' });
       const app = appFromRow(row);
       if (!request.from.includes(app.status)) return rollback<WriteOutcome>({ outcome: 'wrong-state', status: app.status });
       if ((request.tags || request.removeTagKeys) && !(await this.mergeTags(db, app.arn, request.tags ?? [], request.maxTags, request.removeTagKeys))) {
         return rollback<WriteOutcome>({ outcome: 'too-many-tags' });
       }
-      await this.save(db, transitionStarted(app, request));
-      await this.appendAuditRecords(db, [request.audit]);
+      const started = transitionStarted(app, request);
+      await runOwn(db, 'saveAndAudit', [...appStateToRow(started), started.arn, ...auditColumns([request.audit])]);
       await this.insertRequest(db, request.resourceRequest);
       return { outcome: 'done' };
     });

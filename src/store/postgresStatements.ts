@@ -14,6 +14,9 @@ export const AUDIT_TYPES = ['bigint', 'text', 'text', 'text', 'text', 'text', 't
 /** The audit columns as arrays, numbered from `from`. */
 const auditArrays = (from: number) => AUDIT_TYPES.map((type, i) => `$${i + from}::${type}[]`).join(', ');
 
+/** appendAudit with its arrays numbered from `from`. */
+const appendAuditFrom = (from: number) => `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(from)})`;
+
 /** PostgreSQL's SQL for every statement; run as named statements, parsed once per connection. */
 export const POSTGRES_STATEMENTS = {
   // The apps of an array of ARNs: the reads of one turn together (batchedReads.ts).
@@ -75,7 +78,7 @@ export const POSTGRES_STATEMENTS = {
   countByStatus: 'SELECT status, count(*) AS count FROM apps GROUP BY status',
   countBackendsByPhase: "SELECT backend::jsonb ->> 'phase' AS phase, count(*) AS count FROM apps WHERE backend IS NOT NULL GROUP BY phase",
   // One statement for the whole batch: the records are appended together or not at all.
-  appendAudit: `INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(1)})`,
+  appendAudit: appendAuditFrom(1),
   listAudit: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE time >= $1 ORDER BY time DESC, seq DESC LIMIT $2`,
   listAuditOfAccount: `SELECT ${AUDIT_COLUMNS} FROM audit_log WHERE account_id = $1 AND time >= $2 ORDER BY time DESC, seq DESC LIMIT $3`,
   armApp: "UPDATE apps SET fail_transition = 1 WHERE arn = $1 AND status NOT IN ('Deleting', 'Deleted')",
@@ -102,6 +105,14 @@ export const POSTGRES_STATEMENTS = {
   listRefusals: 'SELECT minute, source, reason, count FROM anonymous_refusals ORDER BY minute DESC, count DESC, source, reason LIMIT $1',
 } as const satisfies Statements;
 
+/**
+ * claimIdempotency as the first parts of a statement (values 1-7, the token NULL when there is
+ * none): `go.ok` says whether the statement may go on, the token being claimed or there being none.
+ */
+const CLAIM_TOKEN = `claimed AS (
+    INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) SELECT ${placeholders(7)} WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
+  go AS (SELECT $4::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok)`;
+
 const CREATE_APP_FROM = 8;
 const afterApp = CREATE_APP_FROM + APP_COLUMN_COUNT;
 /** The placeholder of an app column in createApp's values. */
@@ -119,23 +130,35 @@ const createAppValues = APP_COLUMNS.split(',').map((column) =>
  * locks are taken in the order of the separate statements: the token, the app row, the quota row.
  * Answers whether the token was claimed and the quota taken; the caller rolls back unless both.
  */
-const CREATE_APP = `WITH claimed AS (
-    INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) SELECT ${placeholders(7)} WHERE $4::text IS NOT NULL ON CONFLICT DO NOTHING RETURNING 1),
-  go AS (SELECT $4::text IS NULL OR EXISTS (SELECT FROM claimed) AS ok),
+const CREATE_APP = `WITH ${CLAIM_TOKEN},
   armed AS (DELETE FROM failing_creates WHERE type = ${appValue('type')} AND (SELECT ok FROM go) RETURNING 1),
   app AS (INSERT INTO apps (${APP_COLUMNS}) SELECT ${createAppValues.join(', ')} WHERE (SELECT ok FROM go) RETURNING account_id),
   quota AS (INSERT INTO account_usage AS usage (account_id, live_apps) SELECT account_id, 1 FROM app WHERE $${afterApp} > 0
             ON CONFLICT (account_id) DO UPDATE SET live_apps = usage.live_apps + 1 WHERE usage.live_apps < $${afterApp} RETURNING 1),
   tagged AS (INSERT INTO tags (arn, key, value) SELECT ${appValue('arn')}, key, value FROM unnest($${afterApp + 1}::text[], $${afterApp + 2}::text[]) AS t(key, value)
              WHERE EXISTS (SELECT FROM quota) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value),
-  audited AS (INSERT INTO audit_log (${AUDIT_COLUMNS}) SELECT * FROM unnest(${auditArrays(afterApp + 3)}) WHERE EXISTS (SELECT FROM quota))
+  audited AS (${appendAuditFrom(afterApp + 3)} WHERE EXISTS (SELECT FROM quota))
 SELECT (SELECT ok FROM go) AS claimed, EXISTS (SELECT FROM quota) AS "quotaTaken"`;
+
+/**
+ * An update's (or a delete's) claimIdempotency and lockApp ($8) as one statement: the app's row is
+ * locked only once the token is claimed (the lateral join reads the claim first), so the locks are
+ * taken in the separate statements' order. Always one row: whether the statement went on (the token
+ * claimed, or none given), and the app's columns, NULL when it was not locked or does not exist.
+ */
+const CLAIM_AND_LOCK_APP = `WITH ${CLAIM_TOKEN}
+SELECT go.ok AS claimed, app.* FROM go LEFT JOIN LATERAL (SELECT ${APP_COLUMNS} FROM apps WHERE arn = $8 AND go.ok FOR UPDATE) app ON true`;
+
+/** saveApp and appendAudit (from the value after saveApp's) as one statement: a data-modifying CTE runs whether read or not. */
+const SAVE_AND_AUDIT = `WITH saved AS (${POSTGRES_STATEMENTS.saveApp}) ${appendAuditFrom(APP_STATE_COLUMN_COUNT + 2)}`;
 
 /** PostgreSQL's own statements, run the same way (runOwnStatement). */
 export const POSTGRES_ONLY_STATEMENTS = {
   // Replicas purging the audit log at the same moment take turns (SQLite's write transaction already excludes the others).
   lockPurge: "SELECT pg_advisory_xact_lock(hashtext('partnerplane audit purge ' || current_schema()))",
   createApp: CREATE_APP,
+  claimAndLockApp: CLAIM_AND_LOCK_APP,
+  saveAndAudit: SAVE_AND_AUDIT,
 } as const;
 export type PostgresOnlyStatement = keyof typeof POSTGRES_ONLY_STATEMENTS;
 
