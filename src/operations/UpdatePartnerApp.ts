@@ -4,16 +4,17 @@ import { checkUpdate, updatedSettings } from '../domain/rules/partners.js';
 import { checkTagKeys } from '../domain/rules/tags.js';
 import { checkTier, ClientTokenScope, findOwnedApp, MAX_TAGS_PER_RESOURCE } from './common.js';
 import { transitionDelayMs } from '../domain/lifecycle.js';
-import type { Input, OperationContext, Output } from './context.js';
-import { writeTransition } from './write.js';
+import type { ClientTokens, Input, OperationContext, Output } from './context.js';
+import { replayedIfRefused, writeTransition } from './write.js';
 
 const UPDATABLE_FROM: readonly PartnerAppStatus[] = ['Available', 'UpdateFailed'];
 
 export async function UpdatePartnerApp(input: Input<'UpdatePartnerApp'>, context: OperationContext): Promise<Output<'UpdatePartnerApp'>> {
   const tokens = ClientTokenScope.of(context, 'UpdatePartnerApp', input);
-  const prior = await tokens?.priorAnswer();
-  if (prior) return prior;
+  return replayedIfRefused(tokens, () => update(input, context, tokens));
+}
 
+async function update(input: Input<'UpdatePartnerApp'>, context: OperationContext, tokens: ClientTokens<Output<'UpdatePartnerApp'>> | undefined): Promise<Output<'UpdatePartnerApp'>> {
   const app = await findOwnedApp(context, input.Arn, { includeDeleted: false });
   const changes: Partial<AppSettings> = {};
   for (const field of ['MaintenanceConfig', 'Tier', 'ApplicationConfig', 'IdcConfig', 'AuthType', 'EnableIamSessionBasedIdentity', 'EnableAutoMinorVersionUpgrade'] as const) {

@@ -32,6 +32,22 @@ export interface WriteRecords {
   resourceRequest?: ResourceRequest;
 }
 
+/**
+ * Runs a write's checks and store write, looking for its ClientToken's first answer only when they
+ * refuse it: a retry whose checks pass is found by the store's transaction, which looks the token
+ * up anyway, and one the checks refuse (the app has changed since the first answer) still gets the
+ * first answer, or the conflict of a different request with the same token.
+ */
+export async function replayedIfRefused<Answer>(tokens: ClientTokens<Answer> | undefined, write: () => Promise<Answer>): Promise<Answer> {
+  try {
+    return await write();
+  } catch (refusal) {
+    const prior = await tokens?.priorAnswer();
+    if (prior) return prior;
+    throw refusal;
+  }
+}
+
 export async function writeTransition<Answer>(
   context: OperationContext,
   write: TransitionWrite<Answer>,

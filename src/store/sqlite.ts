@@ -23,7 +23,7 @@ import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './sqliteRetention.js';
 import { prepareStatements, preparedWhenUsed, SQLITE_ONLY_STATEMENTS, SQLITE_STATEMENTS, type PreparedStatements } from './sqliteStatements.js';
 import { idempotencyFromRow, snapshotFromRows, type IdempotencyRow, type StateRows } from './stateRows.js';
-import { appFromRow, appFromValues, appRowFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
+import { appFromValues, appStateToRow, appToRow, summaryFromRow, tagColumns, type SummaryRow } from './rows.js';
 import { requestFromRow, requestToRow, type RequestRow } from './requestRows.js';
 import { releaseFromRow, type ReleaseRow } from './releaseRows.js';
 import { CLOUD_CONTROL_TOKEN_TTL_MS, RESOURCE_REQUEST_RETENTION_MS, type ResourceRequest } from '../domain/resourceRequests.js';
@@ -278,10 +278,8 @@ export class SqliteStore implements Store {
     return this.writes.run((): WriteOutcome => {
       const prior = request.idempotency && this.idempotency(request.idempotency);
       if (prior) return { outcome: 'replay', record: prior };
-      const values = this.statements.lockApp.get(request.arn) as unknown[] | undefined;
-      const row = values && appRowFromValues(values);
-      if (!row || row.status === 'Deleted') return { outcome: 'not-found' };
-      const app = appFromRow(row);
+      const app = this.currentApp(request.arn);
+      if (!app || app.status === 'Deleted') return { outcome: 'not-found' };
       if (!request.from.includes(app.status)) return { outcome: 'wrong-state', status: app.status };
       if ((request.tags || request.removeTagKeys) && !this.mergeTags(app.arn, request.tags ?? [], request.maxTags, request.removeTagKeys)) {
         return { outcome: 'too-many-tags' };
@@ -292,6 +290,17 @@ export class SqliteStore implements Store {
       this.insertRequest(request.resourceRequest);
       return { outcome: 'done' };
     });
+  }
+
+  /**
+   * The app as its row is now, inside a write: the AppCache's, when it holds the app (the operation
+   * has usually just read it), since every write of the row drops it from there; else the row.
+   */
+  private currentApp(arn: string): PartnerApp | undefined {
+    const cached = this.appCache?.get(arn);
+    if (cached) return cached;
+    const values = this.statements.lockApp.get(arn) as unknown[] | undefined;
+    return values && appFromValues(values);
   }
 
   // Every change to an existing apps row goes through save, forget, forgetAll or armFailure, each

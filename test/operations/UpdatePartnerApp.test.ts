@@ -270,6 +270,21 @@ describe('idempotency', () => {
     assert.equal(after.LastModifiedTime!.getTime(), settled.LastModifiedTime!.getTime());
   });
 
+  test('the same ClientToken with the same request returns the first answer even where the request would now be refused', async () => {
+    const client = accountClient(server);
+    const Arn = await createAvailableApp(client, { Type: 'comet' });
+    const request = { AppVersion: '1.2', ClientToken: 'update-once-0004' };
+    assert.equal((await update(client, Arn, request)).Arn, Arn);
+    await waitFor(client, Arn, 'Available');
+    await rejectsWith(update(client, Arn, { AppVersion: '1.2' }), { name: 'ValidationException', message: /AppVersion 1.2 is not available/ });
+    assert.equal((await update(client, Arn, request)).Arn, Arn);
+    await rejectsWith(update(client, Arn, { ...request, AppVersion: '1.3' }), { name: 'ConflictException', message: /ClientToken update-once-0004 was already used/ });
+    await client.send(new DeletePartnerAppCommand({ Arn }));
+    await waitFor(client, Arn, 'Deleted');
+    assert.equal((await update(client, Arn, request)).Arn, Arn, 'the first answer, for an app since deleted');
+    assert.equal((await describeApp(client, Arn)).Version, '1.2');
+  });
+
   test('the same ClientToken with a different request is a ConflictException, and changes nothing', async () => {
     const client = accountClient(server);
     const Arn = await createAvailableApp(client);
