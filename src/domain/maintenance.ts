@@ -5,7 +5,7 @@
  * the time; the reconciler applies them through domain/lifecycle.ts. Every choice made where AWS
  * is silent is here, and in docs/behaviour.md with the sources of the rest.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { PartnerApp } from './partnerApp.js';
 import { compareVersions } from './rules/partners.js';
 
@@ -58,8 +58,9 @@ export function formatWindowStart(window: WeeklyWindow): string {
  * at once (as AWS services that assign a default weekly window do).
  */
 export function defaultWindow(arn: string): WeeklyWindow {
-  const hash = createHash('sha256').update(arn).digest().readUInt32BE(0);
-  return (hash % 7) * DAY_MS + (Math.floor(hash / 7) % 16) * 30 * MINUTE_MS;
+  // One-shot hash(): a createHash object was half of this, for every transition the reconciler ends.
+  const value = hash('sha256', arn, 'buffer').readUInt32BE(0);
+  return (value % 7) * DAY_MS + (Math.floor(value / 7) % 16) * 30 * MINUTE_MS;
 }
 
 /** The app's window: the one it was given, else its default. */

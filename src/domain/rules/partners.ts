@@ -17,11 +17,21 @@ export const ROLE_GROUP_ASSIGNMENTS: Readonly<Partial<Record<PartnerAppType, { s
   fiddler: { since: '1.3', roles: ['ORG_MEMBER', 'ORG_ADMIN'] },
 };
 
-/** Orders `major.minor` versions numerically (1.10 after 1.9). */
+/**
+ * Orders `major.minor` versions numerically (1.10 after 1.9). Read in place rather than split:
+ * maintenance compares versions several times for every transition the reconciler ends.
+ */
 export function compareVersions(a: string, b: string): number {
-  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
-  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
+  return versionPart(a, 0) - versionPart(b, 0) || versionPart(a, 1) - versionPart(b, 1);
+}
+
+/** The major (0) or minor (1) number of a version; a minor not given is 0. */
+function versionPart(version: string, index: 0 | 1): number {
+  const dot = version.indexOf('.');
+  if (index === 0) return Number(dot < 0 ? version : version.slice(0, dot));
+  if (dot < 0) return 0;
+  const end = version.indexOf('.', dot + 1);
+  return Number(version.slice(dot + 1, end < 0 ? undefined : end));
 }
 
 /** The app an Update is checked against: what it is now, and the version it will run. */
