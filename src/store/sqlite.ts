@@ -18,6 +18,8 @@ import { GroupCommit } from './groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
 import { historyTable, pendingMigrations, type Migration } from './migrations/migration.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { KEY_HASH_FUNCTION } from './migrations/sqlite/008_idempotency_by_key_hash.js';
+import { idempotencyKeyHash } from './idempotencyKeys.js';
 import { auditFromRow, auditToRow, type AuditRow } from './auditRows.js';
 import { pageOf, rowsForPage } from './paging.js';
 import * as retention from './sqliteRetention.js';
@@ -55,6 +57,9 @@ export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string)
 /** Applies the migrations this database lacks (migrations/migration.ts); returns the versions applied. */
 function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
   db.exec(historyTable('INTEGER'));
+  db.function(KEY_HASH_FUNCTION, { deterministic: true }, (accountId, region, operation, token) =>
+    idempotencyKeyHash({ accountId, region, operation, token } as IdempotencyKey),
+  );
   const pending = pendingMigrations(migrations, db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
@@ -222,14 +227,14 @@ export class SqliteStore implements Store {
   }
 
   private idempotency(key: IdempotencyKey): IdempotencyRecord | undefined {
-    const row = this.statements.findIdempotency.get(key.accountId, key.region, key.operation, key.token) as IdempotencyRow | undefined;
+    const row = this.statements.findIdempotency.get(idempotencyKeyHash(key), key.accountId, key.region, key.operation, key.token) as IdempotencyRow | undefined;
     return row && idempotencyFromRow(row);
   }
 
   private remember(record: IdempotencyRecord | undefined): void {
     if (!record) return;
     const { accountId, region, operation, token, requestHash, response, createdAt } = record;
-    this.statements.claimIdempotency.run(accountId, region, operation, token, requestHash, response, createdAt);
+    this.statements.claimIdempotency.run(idempotencyKeyHash(record), accountId, region, operation, token, requestHash, response, createdAt);
   }
 
   async findIdempotency(key: IdempotencyKey): Promise<IdempotencyRecord | undefined> {

@@ -30,8 +30,9 @@ export const SQLITE_STATEMENTS = {
     'INSERT INTO account_usage (account_id, live_apps) SELECT ?, 1 WHERE ? > 0 ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + 1 WHERE live_apps < ?',
   liveApps: 'SELECT live_apps FROM account_usage WHERE account_id = ?',
   releaseQuota: 'UPDATE account_usage SET live_apps = live_apps - ? WHERE account_id = ?',
-  findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE account_id = ? AND region = ? AND operation = ? AND token = ?`,
-  claimIdempotency: `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  // Found by the key's hash (idempotencyKeys.ts), then the key itself; added only once looked for in the same write.
+  findIdempotency: `SELECT ${IDEMPOTENCY_COLUMNS} FROM idempotency WHERE key_hash = ? AND account_id = ? AND region = ? AND operation = ? AND token = ?`,
+  claimIdempotency: `INSERT INTO idempotency (key_hash, ${IDEMPOTENCY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   // The tags as one JSON array of [key, value] pairs. `WHERE true` tells SQLite's parser that
   // ON CONFLICT belongs to the INSERT, not to the SELECT.
   upsertTags: `INSERT INTO tags (arn, key, value) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?) WHERE true

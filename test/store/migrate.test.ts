@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,9 @@ import { loadConfig } from '../../src/config.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres/index.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
 import { migrateStore } from '../../src/store/index.js';
-import { sqlitePathFrom } from '../../src/store/sqlite.js';
+import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
+import { historyTable } from '../../src/store/migrations/migration.js';
+import { tempDir } from '../helpers/server.js';
 import { freshDataLocation } from '../helpers/serverProcess.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,4 +83,30 @@ test('a database whose schema is newer than this partnerplane knows is refused b
   const config = loadConfig(flag === '--database-url' ? { databaseUrl: value } : { dataDir: value }, {});
   await assert.rejects(migrateStore(config), /the database has schema version 99, newer than this partnerplane knows \(\d+\)/);
   assert.equal(await appsTableExists(), false, 'no migration was applied');
+});
+
+// SQLite's own (it runs in either run of the suite): the records migration 8 moves are found by their new index.
+test('a SQLite database with ClientToken records of before migration 8 keeps them, found by the key alone', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = sqlitePathFrom(undefined, dir);
+  const db = new Database(file);
+  db.exec(historyTable('INTEGER'));
+  for (const migration of sqliteMigrations.filter((each) => each.version < 8)) {
+    db.exec(migration.sql);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(migration.version, migration.name);
+  }
+  const key = { accountId: '111122223333', region: 'eu-west-1', operation: 'CreatePartnerApp', token: 'made-before-8' };
+  const record = { ...key, requestHash: 'hash-1', response: '{"Arn":"first"}', createdAt: 1_700_000_000_000 };
+  const insert = db.prepare('INSERT INTO idempotency (account_id, region, operation, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  insert.run(key.accountId, key.region, key.operation, key.token, record.requestHash, record.response, record.createdAt);
+  insert.run(key.accountId, key.region, 'UpdatePartnerApp', key.token, 'hash-2', '{"Arn":"other"}', record.createdAt + 1);
+  db.close();
+
+  const store = openSqliteStore(file);
+  t.after(() => store.close());
+  assert.deepEqual(await store.findIdempotency(key), record);
+  assert.equal((await store.findIdempotency({ ...key, operation: 'UpdatePartnerApp' }))?.response, '{"Arn":"other"}');
+  assert.equal(await store.findIdempotency({ ...key, token: 'never-used' }), undefined);
+  assert.equal((await store.exportState()).idempotency.length, 2);
 });
