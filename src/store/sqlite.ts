@@ -54,12 +54,17 @@ export function sqlitePathFrom(databaseUrl: string | undefined, dataDir: string)
   return path.join(dataDir, 'partnerplane.sqlite');
 }
 
-/** Applies the migrations this database lacks (migrations/migration.ts); returns the versions applied. */
-function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
-  db.exec(historyTable('INTEGER'));
+/** The SQL functions the migrations call, on the connection that applies them. */
+export function addMigrationFunctions(db: Database.Database): void {
   db.function(KEY_HASH_FUNCTION, { deterministic: true }, (accountId, region, operation, token) =>
     idempotencyKeyHash({ accountId, region, operation, token } as IdempotencyKey),
   );
+}
+
+/** Applies the migrations this database lacks (migrations/migration.ts); returns the versions applied. */
+function migrate(db: Database.Database, migrations: readonly Migration[]): number[] {
+  db.exec(historyTable('INTEGER'));
+  addMigrationFunctions(db);
   const pending = pendingMigrations(migrations, db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
@@ -193,6 +198,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly statements: PreparedStatements;
   private readonly nameTaken: Database.Statement;
+  private readonly markGone: Database.Statement;
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
   private readonly checkpointer: Checkpointer | undefined;
@@ -219,6 +225,7 @@ export class SqliteStore implements Store {
     this.writes = new GroupCommit(db, this.wal);
     this.statements = prepareStatements(db);
     this.nameTaken = db.prepare(SQLITE_ONLY_STATEMENTS.nameTaken);
+    this.markGone = db.prepare(SQLITE_ONLY_STATEMENTS.markGone);
   }
 
   async sharedSecret(name: string, create: () => string): Promise<string> {
@@ -386,11 +393,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** What the reconciler decided for an app: saved, or forgotten; a deletion gives its quota back. */
+  /** What the reconciler decided for an app: saved, or forgotten; a deletion gives its quota and its name back. */
   private apply(app: PartnerApp, next: DueOutcome): void {
     if (next.kind === 'forget') return this.forget(app.arn);
-    if (next.app.status === 'Deleted' && app.status !== 'Deleted') this.statements.releaseQuota.run(1, app.accountId);
     this.save(next.app);
+    if (next.app.status === 'Deleted' && app.status !== 'Deleted') {
+      this.statements.releaseQuota.run(1, app.accountId);
+      this.markGone.run(app.arn);
+    }
     this.appendAuditRecord(next.audit);
   }
 
@@ -556,6 +566,7 @@ export class SqliteStore implements Store {
       this.forgetAll();
       for (const { app, tags } of snapshot.apps) {
         this.statements.insertApp.run(...appToRow(app));
+        if (app.status === 'Deleted') this.markGone.run(app.arn);
         this.insertTags(app.arn, tags);
       }
       for (const record of snapshot.idempotency) this.remember(record);

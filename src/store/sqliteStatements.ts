@@ -106,10 +106,12 @@ export const SQLITE_STATEMENTS = {
 /**
  * SQLite's own: a create looks for a live app of the same name first, since a write that throws
  * makes its whole group commit run again (groupCommit.ts); PostgreSQL's create lets the unique
- * index refuse the insert and rolls back its own transaction.
+ * index refuse the insert and rolls back its own transaction. An app that becomes Deleted is marked
+ * gone, which frees its name (migration 9: the name index reads `gone`, not the status).
  */
 export const SQLITE_ONLY_STATEMENTS = {
-  nameTaken: "SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND status <> 'Deleted'",
+  nameTaken: 'SELECT 1 FROM apps WHERE account_id = ? AND region = ? AND name = ? AND gone IS NULL',
+  markGone: 'UPDATE apps SET gone = 1 WHERE arn = ?',
 } as const;
 
 /** Statements whose rows are read as arrays (built into objects in JS, cheaper than better-sqlite3's row objects). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -17,7 +17,9 @@ import { loadConfig } from '../../src/config.js';
 import { postgresMigrations } from '../../src/store/migrations/postgres/index.js';
 import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
 import { migrateStore } from '../../src/store/index.js';
-import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
+import { addMigrationFunctions, openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
+import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
+import { appArn, newAppId, type PartnerApp, type PartnerAppStatus } from '../../src/domain/partnerApp.js';
 import { historyTable } from '../../src/store/migrations/migration.js';
 import { tempDir } from '../helpers/server.js';
 import { freshDataLocation } from '../helpers/serverProcess.js';
@@ -85,17 +87,25 @@ test('a database whose schema is newer than this partnerplane knows is refused b
   assert.equal(await appsTableExists(), false, 'no migration was applied');
 });
 
-// SQLite's own (it runs in either run of the suite): the records migration 8 moves are found by their new index.
-test('a SQLite database with ClientToken records of before migration 8 keeps them, found by the key alone', async (t) => {
+// SQLite's own migrations of data (these run in either run of the suite, on a SQLite file of their own).
+
+/** A SQLite database file with the migrations before `version` applied, open for the test to fill. */
+function sqliteBefore(t: TestContext, version: number): { file: string; db: Database.Database } {
   const dir = tempDir();
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = sqlitePathFrom(undefined, dir);
   const db = new Database(file);
   db.exec(historyTable('INTEGER'));
-  for (const migration of sqliteMigrations.filter((each) => each.version < 8)) {
+  addMigrationFunctions(db);
+  for (const migration of sqliteMigrations.filter((each) => each.version < version)) {
     db.exec(migration.sql);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)').run(migration.version, migration.name);
   }
+  return { file, db };
+}
+
+test('a SQLite database with ClientToken records of before migration 8 keeps them, found by the key alone', async (t) => {
+  const { file, db } = sqliteBefore(t, 8);
   const key = { accountId: '111122223333', region: 'eu-west-1', operation: 'CreatePartnerApp', token: 'made-before-8' };
   const record = { ...key, requestHash: 'hash-1', response: '{"Arn":"first"}', createdAt: 1_700_000_000_000 };
   const insert = db.prepare('INSERT INTO idempotency (account_id, region, operation, token, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -109,4 +119,32 @@ test('a SQLite database with ClientToken records of before migration 8 keeps the
   assert.equal((await store.findIdempotency({ ...key, operation: 'UpdatePartnerApp' }))?.response, '{"Arn":"other"}');
   assert.equal(await store.findIdempotency({ ...key, token: 'never-used' }), undefined);
   assert.equal((await store.exportState()).idempotency.length, 2);
+});
+
+test('a SQLite database of before migration 9 keeps the names of its apps not Deleted taken, and frees the others', async (t) => {
+  const { file, db } = sqliteBefore(t, 9);
+  const app = (name: string, status: PartnerAppStatus): PartnerApp => ({
+    arn: appArn('us-east-1', '111122223333', newAppId()),
+    accountId: '111122223333',
+    region: 'us-east-1',
+    name,
+    type: 'comet',
+    status,
+    settings: { ExecutionRoleArn: 'arn:aws:iam::111122223333:role/r', Tier: 'small', AuthType: 'IAM' },
+    version: '1.1',
+    creationTime: 1,
+    lastModifiedTime: 1,
+    failTransition: false,
+  });
+  const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${APP_COLUMNS.split(',').map(() => '?').join(', ')})`);
+  for (const old of [app('deleted-before', 'Deleted'), app('deleting-before', 'Deleting'), app('available-before', 'Available')]) insert.run(...appToRow(old));
+  db.close();
+
+  const store = openSqliteStore(file);
+  t.after(() => store.close());
+  const create = (name: string) => store.createApp({ app: app(name, 'Creating'), tags: [], maxAppsPerAccount: 10 });
+  assert.deepEqual(await create('deleted-before'), { outcome: 'done' });
+  assert.deepEqual(await create('deleting-before'), { outcome: 'name-taken' });
+  assert.deepEqual(await create('available-before'), { outcome: 'name-taken' });
+  assert.deepEqual(await store.countAppsByStatus(), { Available: 1, Creating: 1, Deleted: 1, Deleting: 1 });
 });

@@ -8,5 +8,6 @@ import { migration as maintenance } from './005_maintenance.js';
 import { migration as backends } from './006_backends.js';
 import { migration as catalogReleases } from './007_catalog_releases.js';
 import { migration as idempotencyByKeyHash } from './008_idempotency_by_key_hash.js';
+import { migration as statusChangesOffIndexes } from './009_status_changes_off_indexes.js';
 
-export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance, backends, catalogReleases, idempotencyByKeyHash];
+export const sqliteMigrations: readonly Migration[] = [initial, operations, auditRetention, resourceRequests, maintenance, backends, catalogReleases, idempotencyByKeyHash, statusChangesOffIndexes];
