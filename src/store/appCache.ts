@@ -16,7 +16,7 @@ import type { Page } from './store.js';
 
 /**
  * Bounds the cache's heap: an app held here, with the Describe answer kept for it, takes about
- * 1.2 KB (docs/performance.md), so this many take some 24 MB. Apps beyond it are read from SQLite.
+ * 1 KB (docs/performance.md), so this many take some 20 MB. Apps beyond it are read from SQLite.
  */
 export const APP_CACHE_ENTRIES = 20_000;
 
@@ -63,22 +63,21 @@ export class AppCache {
 
   /**
    * Keeps the app as read from the database, frozen, with the values it shares with other apps held
-   * replaced by theirs, and returns what it keeps; the oldest entry makes room when full.
+   * replaced by theirs, and returns it; the oldest entry makes room when full. The app is changed in
+   * place, so it must be the caller's own fresh copy: a spread copy, once frozen, had a hidden class
+   * and descriptor array of its own, some 430 bytes an app.
    */
   remember(app: PartnerApp): PartnerApp {
     if (this.apps.size >= this.capacity && !this.apps.has(app.arn)) this.apps.delete(this.apps.keys().next().value!);
     const { strings } = this;
-    const kept = deepFreeze({
-      ...app,
-      accountId: strings.of(app.accountId, app.accountId),
-      region: strings.of(app.region, app.region),
-      type: strings.of(app.type, app.type) as PartnerApp['type'],
-      status: strings.of(app.status, app.status) as PartnerApp['status'],
-      version: strings.of(app.version, app.version),
-      settings: this.settings.of(JSON.stringify(app.settings), app.settings),
-    });
-    this.apps.set(kept.arn, kept);
-    return kept;
+    app.accountId = strings.of(app.accountId, app.accountId);
+    app.region = strings.of(app.region, app.region);
+    app.type = strings.of(app.type, app.type) as PartnerApp['type'];
+    app.status = strings.of(app.status, app.status) as PartnerApp['status'];
+    app.version = strings.of(app.version, app.version);
+    app.settings = this.settings.of(JSON.stringify(app.settings), app.settings);
+    this.apps.set(app.arn, deepFreeze(app));
+    return app;
   }
 
   page(query: string): AppPage | undefined {

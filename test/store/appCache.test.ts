@@ -43,11 +43,13 @@ function runBehindTheStore(file: string, sql: string, ...params: unknown[]): voi
 test('AppCache holds at most its capacity, making room with the oldest entry', () => {
   const cache = new AppCache(2);
   const [first, second, third] = ['a', 'b', 'c'].map(newApp) as [PartnerApp, PartnerApp, PartnerApp];
-  cache.remember(first);
-  cache.remember(second);
-  cache.remember(first);
+  // Each read from the database is a fresh copy, which the cache takes over.
+  const remember = (app: PartnerApp) => cache.remember(structuredClone(app));
+  remember(first);
+  remember(second);
+  remember(first);
   assert.equal(cache.size, 2, 'remembering a held app again takes no room');
-  cache.remember(third);
+  remember(third);
   assert.equal(cache.size, 2);
   assert.equal(cache.get(first.arn), undefined, 'the oldest entry made room');
   assert.deepEqual(cache.get(second.arn), second);
