@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, SETTINGS, type Config, type SettingDef } from './config.js';
 import { DEFAULT_AUDIT_LIMIT, printAuditLog, type AuditCommandOptions } from './observability/auditCommand.js';
 import { startupBanner } from './cli/banner.js';
+import { boundHeap } from './cli/heap.js';
 import { createServeLogger } from './logger.js';
 import { createServer } from './server.js';
 import { migrateStore } from './store/index.js';
@@ -39,6 +40,7 @@ function configFrom(options: Record<string, string>): Config {
 const serve = program.command('serve').description('Run the API server (and its lifecycle reconciler)');
 addSettingOptions(serve, SETTINGS);
 serve.action(async (options: Record<string, string>) => {
+  boundHeap();
   const config = configFrom(options);
   const logger = await createServeLogger(config.logLevel, config.logFormat);
   const server = await createServer(config, { logger }).catch(exitOnConfigError);
