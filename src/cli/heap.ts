@@ -17,7 +17,15 @@ const OLD_GENERATION_GROWTH_PERCENT = 30;
 /** A semi-space grows up to this size, not to V8's 16 MB. */
 const SEMI_SPACE_BYTES = 8 * 1024 * 1024;
 
-const semiSpaceBytes = () => (v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0) / 2;
+/**
+ * A semi-space's capacity, as in use plus available: the new space's size counts the second
+ * semi-space only while it is committed, and V8 gives it back when it shrinks them (half of it read
+ * as the capacity let the next growth reach 16 MB).
+ */
+function semiSpaceBytes(): number {
+  const space = v8.getHeapSpaceStatistics().find(({ space_name }) => space_name === 'new_space');
+  return space ? space.space_used_size + space.space_available_size : SEMI_SPACE_BYTES;
+}
 
 export function boundHeap(): void {
   v8.setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
