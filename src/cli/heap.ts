@@ -7,7 +7,8 @@
  * under a stream of requests: with 100,000 apps described again and again, the heap held 105-187 MB
  * for 41-45 MB of live objects (docs/performance.md). Node takes V8's sizes only on its command line,
  * which is not partnerplane's to choose (`node dist/cli.js serve`, npx, a container's command), so
- * these are flags V8 reads anew at each decision, set at start.
+ * these are flags V8 reads anew at each decision, set at start. A flag the operator gave node for
+ * the same sizing is left to rule.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -27,8 +28,18 @@ function semiSpaceBytes(): number {
   return space ? space.space_used_size + space.space_available_size : SEMI_SPACE_BYTES;
 }
 
+/** Whether node was started with one of these V8 flags (on its command line or in NODE_OPTIONS): then that sizing is the operator's. */
+function givenByOperator(...names: string[]): boolean {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map((flag) => flag.replace(/^--/, '').split('=')[0]!.replaceAll('_', '-'));
+  return names.some((name) => given.includes(name));
+}
+
 export function boundHeap(): void {
-  v8.setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
+  if (!givenByOperator('heap-growing-percent')) v8.setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
+  if (!givenByOperator('max-semi-space-size', 'semi-space-growth-factor')) boundSemiSpaces();
+}
+
+function boundSemiSpaces(): void {
   // V8 multiplies a semi-space by its growth factor when it grows one: set after each collection so
   // that the next growth ends at the bound at most (1 once there, and again more once V8 has shrunk
   // the semi-spaces, as it does when requests stop for a while).

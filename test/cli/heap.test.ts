@@ -31,15 +31,20 @@ for (let i = 0; i < 3_000_000; i++) {
 console.log(JSON.stringify({ young, heap, held: held.length }));
 `;
 
-function peaks(...args: string[]): { young: number; heap: number } {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHURN, '--', ...args], { encoding: 'utf8', timeout: 120_000 });
+function peaks(args: string[], nodeFlags: string[] = []): { young: number; heap: number } {
+  const output = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', '--input-type=module', '-e', CHURN, '--', ...args], { encoding: 'utf8', timeout: 120_000 });
   return JSON.parse(output) as { young: number; heap: number };
 }
 
 test('serve keeps the semi-spaces at 8 MB and collects the old generation once it has grown by 30%', () => {
-  const unbounded = peaks();
-  const bounded = peaks('bounded');
+  const unbounded = peaks([]);
+  const bounded = peaks(['bounded']);
   assert.equal(unbounded.young, 32 * MiB, 'V8 alone grows the two semi-spaces to 16 MB each');
   assert.equal(bounded.young, 16 * MiB);
   assert.ok(bounded.heap < 0.75 * unbounded.heap, `the heap peaked at ${(bounded.heap / MiB).toFixed(0)} MiB bounded, ${(unbounded.heap / MiB).toFixed(0)} MiB not`);
+});
+
+test('a semi-space size the operator gives node is left to rule', () => {
+  const given = peaks(['bounded'], ['--max-semi-space-size=32']);
+  assert.ok(given.young > 16 * MiB, `the young generation peaked at ${(given.young / MiB).toFixed(0)} MiB`);
 });
