@@ -129,6 +129,8 @@ describe('the docker runtime', { skip: skipWithoutDocker }, () => {
   test('a killed container is reported with its signal, and ensure starts the same container again', async () => {
     const backend = started(spec('web:1'));
     const info = await runtime.ensure(backend);
+    // Healthy only once its start is written to the volume: killed before, it would count one start.
+    await healthy(info.address!);
     const [container] = await docker.listContainers({ filters: { label: [`${BACKEND_LABELS.arn}=${backend.arn}`] } });
     await docker.getContainer(container!.Id).kill({ signal: 'SIGKILL' });
     const exited = await eventually('the container to exit', async () => (await runtime.inspect(backend.arn)).find((found) => found.state === 'exited'));
