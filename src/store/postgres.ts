@@ -73,8 +73,10 @@ const rollback = <T>(outcome: T): never => {
 
 /** An idempotency record's values in IDEMPOTENCY_COLUMNS order. */
 const idempotencyValues = ({ accountId, region, operation, token, requestHash, response, createdAt }: IdempotencyRecord): unknown[] => [accountId, region, operation, token, requestHash, response, createdAt];
-/** No token: createApp claims nothing. */
+/** No token: nothing is claimed. */
 const NO_IDEMPOTENCY: unknown[] = Array.from({ length: 7 }, () => null);
+/** The claim's values (CLAIM_TOKEN in postgresStatements.ts): the record's, or NULLs when there is no token. */
+const claimValues = (record: IdempotencyRecord | undefined): unknown[] => (record ? idempotencyValues(record) : NO_IDEMPOTENCY);
 
 /** The records given (an absent one skipped) as one array per audit column, as appendAudit takes them. */
 const auditColumns = (records: readonly (AuditRecord | undefined)[]): unknown[][] => {
@@ -256,7 +258,7 @@ export class PostgresStore implements Store {
     return this.transaction(async (db): Promise<WriteOutcome> => {
       const { app, idempotency } = request;
       const values = [
-        ...(idempotency ? idempotencyValues(idempotency) : NO_IDEMPOTENCY),
+        ...claimValues(idempotency),
         ...appToRow(app),
         request.maxAppsPerAccount,
         ...tagColumns(request.tags),
@@ -280,7 +282,7 @@ export class PostgresStore implements Store {
   startTransition(request: TransitionStart): Promise<WriteOutcome> {
     return this.transaction(async (db): Promise<WriteOutcome> => {
       const { idempotency } = request;
-      const { rows } = await runOwn<AppRow & { claimed: boolean }>(db, 'claimAndLockApp', [...(idempotency ? idempotencyValues(idempotency) : NO_IDEMPOTENCY), request.arn]);
+      const { rows } = await runOwn<AppRow & { claimed: boolean }>(db, 'claimAndLockApp', [...claimValues(idempotency), request.arn]);
       const row = rows[0]!;
       if (!row.claimed) await this.replay(db, idempotency!);
       if (row.arn === null || row.status === 'Deleted') return rollback<WriteOutcome>({ outcome: 'not-found' });
