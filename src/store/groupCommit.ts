@@ -29,6 +29,8 @@ type Settled = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; e
 export class GroupCommit {
   private queue: Job[] = [];
   private flushed: Promise<void> | undefined;
+  /** While set, groups wait for it before they begin (checkpointer.ts: the WAL started over). */
+  private held: Promise<void> | undefined;
   /** Groups committed and waiting for their flush to disk. */
   private readonly syncing = new Set<Promise<void>>();
   private readonly statements;
@@ -54,13 +56,25 @@ export class GroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      // Wait for the rest of this turn of the event loop: the requests that arrived together.
-      this.flushed ??= new Promise<void>((done) => setImmediate(() => {
+      this.flushed ??= this.turnEnded().then(() => {
         this.flushed = undefined;
         this.flush();
-        done();
-      }));
+      });
     });
+  }
+
+  /** The writes asked for until `until` settles wait for it, and are then committed together. */
+  hold(until: Promise<void>): void {
+    const held: Promise<void> = until.catch(() => undefined).then(() => {
+      if (this.held === held) this.held = undefined;
+    });
+    this.held = held;
+  }
+
+  /** The rest of this turn of the event loop (the requests that arrived together), and any hold. */
+  private async turnEnded(): Promise<void> {
+    await new Promise((done) => setImmediate(done));
+    while (this.held) await this.held;
   }
 
   /** Resolves once every write asked for so far is settled. */

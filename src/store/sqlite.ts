@@ -215,14 +215,14 @@ export class SqliteStore implements Store {
     // FULL would flush inside every COMMIT, stalling the event loop for the disk each time.
     db.pragma('synchronous = NORMAL');
     this.wal = new WalSync(db.memory ? IN_MEMORY : walFileOf(db.name));
+    this.writes = new GroupCommit(db, this.wal);
     this.checkpointer = db.memory || db.readonly
       ? undefined
       : new Checkpointer(db, (error) => {
           const failure = 'WAL checkpoints failed off the event loop; the serving thread makes them again';
           if (logger) logger.error({ err: error }, failure);
           else process.emitWarning(`${failure}: ${error.message}`);
-        });
-    this.writes = new GroupCommit(db, this.wal);
+        }, (until) => this.writes.hold(until));
     this.statements = prepareStatements(db);
     this.nameTaken = db.prepare(SQLITE_ONLY_STATEMENTS.nameTaken);
     this.markGone = db.prepare(SQLITE_ONLY_STATEMENTS.markGone);

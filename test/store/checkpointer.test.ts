@@ -52,7 +52,7 @@ test('a worker that fails hands checkpoints back to the serving connection and s
   fs.renameSync(file, path.join(dir, 'elsewhere.sqlite'));
   let reportFailure!: (error: Error) => void;
   const failure = new Promise<Error>((resolve) => (reportFailure = resolve));
-  const checkpointer = new Checkpointer(db, reportFailure);
+  const checkpointer = new Checkpointer(db, reportFailure, () => undefined);
   assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
   // The worker does not keep the process alive: this timer does, while the test waits.
   const patience = setTimeout(() => reportFailure(new Error('no failure reported within 10 s')), 10_000);
@@ -62,4 +62,23 @@ test('a worker that fails hands checkpoints back to the serving connection and s
   await checkpointer.close();
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('under a steady stream of writes the WAL is started over, not grown without end', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'busy.sqlite');
+  const store = openSqliteStore(file);
+  try {
+    // 25,000 creates write some 100,000 WAL frames (400 MB were the WAL never started over), in
+    // groups of 32 with no pause between them for the worker to catch up in.
+    for (let batch = 0; batch < 25_000 / 32; batch++) {
+      const creates = Array.from({ length: 32 }, (_, index) => store.createApp({ app: storedApp({ name: `app${batch}-${index}` }), tags: [], maxAppsPerAccount: 100_000 }));
+      for (const outcome of await Promise.all(creates)) assert.equal(outcome.outcome, 'done');
+    }
+    const walBytes = fs.statSync(`${file}-wal`).size;
+    assert.ok(walBytes < 128 * 1024 * 1024, `the WAL stayed under 128 MB (${(walBytes / 1024 / 1024).toFixed(0)} MB)`);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

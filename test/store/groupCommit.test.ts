@@ -141,3 +141,24 @@ test('a write is answered only once the WAL holding it is flushed, and fails if 
   await group.idle();
   db.close();
 });
+
+test('writes asked for during a hold wait for its end, then commit together', async () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
+  const insert = db.prepare('INSERT INTO items (name) VALUES (?)');
+  const count = db.prepare('SELECT count(*) FROM items').pluck();
+  const group = new GroupCommit(db, new WalSync({ sync: async () => undefined, close: async () => undefined }));
+  let release!: () => void;
+  group.hold(new Promise<void>((resolve) => (release = resolve)));
+  const first = group.run(() => insert.run('a').changes);
+  await new Promise((resolve) => setImmediate(resolve));
+  const second = group.run(() => insert.run('b').changes);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(count.get(), 0, 'nothing is written while held');
+  assert.equal(await settledYet(first), false);
+  release();
+  assert.deepEqual(await Promise.all([first, second]), [1, 1]);
+  assert.equal(count.get(), 2);
+  await group.idle();
+  db.close();
+});
