@@ -7,5 +7,18 @@
 import { hash } from 'node:crypto';
 import type { IdempotencyKey } from './store.js';
 
-export const idempotencyKeyHash = ({ accountId, region, operation, token }: IdempotencyKey): number =>
+const hashOf = ({ accountId, region, operation, token }: IdempotencyKey): number =>
   hash('sha256', `${accountId}\n${region}\n${operation}\n${token}`, 'buffer').readUIntBE(0, 6);
+
+// A write looks its key up and then records it, the same object both times (keys are never
+// changed once made): the last one's hash serves the second call.
+let lastKey: IdempotencyKey | undefined;
+let lastHash = 0;
+
+export function idempotencyKeyHash(key: IdempotencyKey): number {
+  if (key !== lastKey) {
+    lastHash = hashOf(key);
+    lastKey = key;
+  }
+  return lastHash;
+}
