@@ -99,7 +99,11 @@ function countedFromStore<K extends string>(label: string, keys: readonly K[], c
   };
 }
 
-const counter = (value: () => number) => () => [{ labels: {}, value: value() }];
+/** A counter without labels. */
+const counterFamily = (name: string, help: string, value: () => number): Family => ({ name, help, type: 'counter', samples: () => [{ labels: {}, value: value() }] });
+
+/** A histogram without labels. */
+const histogramFamily = (name: string, help: string, observations: Observations): Family => ({ name, help, type: 'histogram', samples: () => observations.samples(name) });
 
 export class Metrics {
   /** Every operation's stats, exported as zeros from the start so rates over the first requests are right. */
@@ -117,8 +121,6 @@ export class Metrics {
     for (const operation of operationNames) this.stats.set(operation, new OperationStats([SUCCESS_CODE]));
     this.stats.set(UNKNOWN_OPERATION, this.unknownStats);
     const latency = 'partnerplane_request_duration_seconds';
-    const reconcilerLag = 'partnerplane_reconciler_lag_seconds';
-    const backendStart = 'partnerplane_backend_start_seconds';
     this.families = [
       {
         name: 'partnerplane_requests_total',
@@ -144,48 +146,34 @@ export class Metrics {
         type: 'gauge',
         samples: countedFromStore('phase', BACKEND_PHASES, () => store.countBackendsByPhase(), logger, 'backends'),
       },
-      {
-        name: backendStart,
-        help: "Time from an app's CreatePartnerApp or UpdatePartnerApp to its new backend passing its health check (with a runtime).",
-        type: 'histogram',
-        samples: () => this.backendStarts.samples(backendStart),
-      },
-      {
-        name: 'partnerplane_backend_restarts_total',
-        help: 'Backends of Available apps that died and were started again.',
-        type: 'counter',
-        samples: counter(() => this.counts.backendRestarts),
-      },
-      {
-        name: reconcilerLag,
-        help: 'How late the reconciler applied a due transition (time applied minus time due).',
-        type: 'histogram',
-        samples: () => this.reconcilerLag.samples(reconcilerLag),
-      },
-      {
-        name: 'partnerplane_audit_write_failures_total',
-        help: 'Audit records that could not be stored (each one is logged at error level instead).',
-        type: 'counter',
-        samples: counter(() => this.counts.auditFailures),
-      },
-      {
-        name: 'partnerplane_client_aborts_total',
-        help: 'Requests whose client closed the connection before sending all of it: not answered, and not in partnerplane_requests_total.',
-        type: 'counter',
-        samples: counter(() => this.counts.clientAborts),
-      },
+      histogramFamily(
+        'partnerplane_backend_start_seconds',
+        "Time from an app's CreatePartnerApp or UpdatePartnerApp to its new backend passing its health check (with a runtime).",
+        this.backendStarts,
+      ),
+      counterFamily('partnerplane_backend_restarts_total', 'Backends of Available apps that died and were started again.', () => this.counts.backendRestarts),
+      histogramFamily('partnerplane_reconciler_lag_seconds', 'How late the reconciler applied a due transition (time applied minus time due).', this.reconcilerLag),
+      counterFamily(
+        'partnerplane_audit_write_failures_total',
+        'Audit records that could not be stored (each one is logged at error level instead).',
+        () => this.counts.auditFailures,
+      ),
+      counterFamily(
+        'partnerplane_client_aborts_total',
+        'Requests whose client closed the connection before sending all of it: not answered, and not in partnerplane_requests_total.',
+        () => this.counts.clientAborts,
+      ),
       {
         name: 'partnerplane_anonymous_refusals_total',
         help: 'API requests refused before their caller was known, by the error code returned (counted in the store per minute and source, not audited one by one).',
         type: 'counter',
         samples: () => [...this.anonymousRefusals].map(([reason, value]) => ({ labels: { reason }, value })),
       },
-      {
-        name: 'partnerplane_audit_records_purged_total',
-        help: 'Audit records removed by the audit retention (each purge is recorded in the audit log).',
-        type: 'counter',
-        samples: counter(() => this.counts.auditRecordsPurged),
-      },
+      counterFamily(
+        'partnerplane_audit_records_purged_total',
+        'Audit records removed by the audit retention (each purge is recorded in the audit log).',
+        () => this.counts.auditRecordsPurged,
+      ),
     ];
   }
 
