@@ -49,8 +49,18 @@ export const FAST_LIFECYCLE: Partial<Config> = {
   reconcileIntervalMs: 25,
 };
 
+/** Every directory tempDir made in this process; node:test runs each test file in a process of its own. */
+const tempDirs: string[] = [];
+// Removed when the test file's process ends, so that one made for a credentials file or a scratch
+// path, and one whose test failed before its own clean-up, does not stay behind in the system's tmp.
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = 'partnerplane-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** `logger` lets a test read what the server logs (by default tests log nothing); `clock` moves its time. */
