@@ -4,19 +4,23 @@
  *   the Cloud Control API      AWS JSON 1.0, X-Amz-Target CloudApiService.<Operation>, SigV4 for cloudcontrolapi
  *   CloudFormation's DescribeType  the Query protocol (a form naming its Action), SigV4 for cloudformation
  * IAM names the actions of both cloudformation:<Operation>.
+ *
+ * The operations (src/cloudcontrol/operations/, with the resource schema and its validation) are
+ * loaded with the first call to either front, not at start-up (docs/performance.md); the operations'
+ * names come from the models, which createInvoker holds to the registries once they are loaded.
  */
-import type { Caller } from '../operations/context.js';
+import type { Caller, OperationContext } from '../operations/context.js';
 import type { CloudControlContext } from '../cloudcontrol/handlers.js';
 import { arnPartition } from '../domain/rules/regions.js';
-import { cloudControlOperations, cloudFormationOperations, IAM_PREFIX } from '../cloudcontrol/operations/index.js';
 import { cloudControlModel, cloudFormationModel } from '../protocol/cloudControlShapes.js';
 import type { Mount } from '../protocol/mounts.js';
-import { createInvoker, type InvokerOptions, type OperationSet } from './invoke.js';
+import { createInvoker, type Invoke, type InvokerOptions, type OperationSet } from './invoke.js';
 import { apiMount, awsJsonProtocol, type ApiOptions } from './pipeline.js';
 import { queryProtocol } from './queryProtocol.js';
 
-const CLOUD_CONTROL_NAMES = Object.keys(cloudControlOperations);
-const CLOUDFORMATION_NAMES = Object.keys(cloudFormationOperations);
+const IAM_PREFIX = 'cloudformation';
+const CLOUD_CONTROL_NAMES = Object.keys(cloudControlModel.operations);
+const CLOUDFORMATION_NAMES = Object.keys(cloudFormationModel.operations);
 
 /** The operations of these fronts, for metrics. */
 export const INFRASTRUCTURE_AS_CODE_OPERATIONS: readonly string[] = [...CLOUD_CONTROL_NAMES, ...CLOUDFORMATION_NAMES];
@@ -32,21 +36,30 @@ const cloudControlResources = (_input: unknown, caller: Caller) => `arn:${arnPar
 const noResource = () => undefined;
 
 /** The Cloud Control operations run the SageMaker operations as the resource handlers, so they need the caller's permissions. */
-const cloudControlSet: OperationSet<CloudControlContext> = {
-  registry: cloudControlOperations,
-  model: cloudControlModel,
-  action,
-  resourceOf: cloudControlResources,
-  contextOf: (context, credentials) => ({ ...context, allows: (name) => credentials.get(context.caller.accessKeyId)?.allows(name) ?? false }),
-};
+async function cloudControlSet(): Promise<OperationSet<CloudControlContext>> {
+  const { cloudControlOperations } = await import('../cloudcontrol/operations/index.js');
+  return {
+    registry: cloudControlOperations,
+    model: cloudControlModel,
+    action,
+    resourceOf: cloudControlResources,
+    contextOf: (context, credentials) => ({ ...context, allows: (name) => credentials.get(context.caller.accessKeyId)?.allows(name) ?? false }),
+  };
+}
 
-const cloudFormationSet: OperationSet = {
-  registry: cloudFormationOperations,
-  model: cloudFormationModel,
-  action,
-  resourceOf: noResource,
-  contextOf: (context) => context,
-};
+async function cloudFormationSet(): Promise<OperationSet> {
+  const { cloudFormationOperations } = await import('../cloudcontrol/operations/index.js');
+  return { registry: cloudFormationOperations, model: cloudFormationModel, action, resourceOf: noResource, contextOf: (context) => context };
+}
+
+/** An invoker made, with its operations loaded, at its first call. */
+function invokerAtFirstCall<Context extends OperationContext>(options: InvokerOptions, load: () => Promise<OperationSet<Context>>): Invoke {
+  let invoker: Promise<Invoke> | undefined;
+  return async (operation, input, caller, requestId) => {
+    invoker ??= load().then((set) => createInvoker(options, set));
+    return (await invoker)(operation, input, caller, requestId);
+  };
+}
 
 export type FrontOptions = Omit<ApiOptions, 'protocol' | 'invoke'>;
 
@@ -66,7 +79,7 @@ export function infrastructureAsCodeMounts(front: FrontOptions, invoker: Invoker
     action: 'DescribeType',
   });
   return [
-    apiMount({ ...front, protocol: cloudControl, invoke: createInvoker(invoker, cloudControlSet) }),
-    apiMount({ ...front, protocol: cloudFormation, invoke: createInvoker(invoker, cloudFormationSet) }),
+    apiMount({ ...front, protocol: cloudControl, invoke: invokerAtFirstCall(invoker, cloudControlSet) }),
+    apiMount({ ...front, protocol: cloudFormation, invoke: invokerAtFirstCall(invoker, cloudFormationSet) }),
   ];
 }

@@ -1,7 +1,7 @@
 /**
  * The Cloud Control API's operations (X-Amz-Target CloudApiService.<Operation>), each on
  * AWS::SageMaker::PartnerApp, and CloudFormation's DescribeType; IAM names the actions of both
- * under the cloudformation prefix.
+ * under the cloudformation prefix (api/cloudFormation.ts).
  */
 import type { CloudControlContext } from '../handlers.js';
 import { CancelResourceRequest } from './CancelResourceRequest.js';
@@ -27,7 +27,5 @@ export const cloudControlOperations: { readonly [Op in CloudControlOperationName
 };
 
 export const cloudFormationOperations = { DescribeType } as const;
-
-export const IAM_PREFIX = 'cloudformation';
 
 export type { CloudControlContext };
