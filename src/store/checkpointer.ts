@@ -14,9 +14,9 @@
  * longer than RESTART_FRAMES, the writes are held (`holdWrites`) while it copies the few frames
  * committed since its last checkpoint, and the first write after starts the WAL over.
  */
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import { startSqliteWorker } from './sqliteWorker.js';
 
 const CHECKPOINT_INTERVAL_MS = 200;
 /** 16 MB of 4 KB pages: the WAL's length past which writes wait for it to be started over. */
@@ -24,20 +24,8 @@ const RESTART_FRAMES = 4096;
 /** SQLite's own default, restored on the store's connection if the worker fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
-// Given as source, not as a module file: under the test runner this module is TypeScript, which a
-// worker's entry file cannot be. A failure ends the worker and reaches 'error' below, rethrown as
-// a plain Error: a SqliteError would arrive there without its message.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const guarded = (step) => {
-  try {
-    return step();
-  } catch (error) {
-    throw new Error(\`\${error.code ?? 'Error'}: \${error.message}\`);
-  }
-};
-const db = guarded(() => new Database(workerData.file, { fileMustExist: true }));
+// A failure ends the worker and reaches 'error' below.
+const CHECKPOINTING = `
 const checkpoint = () => guarded(() => db.pragma('wal_checkpoint(PASSIVE)')[0]);
 setInterval(() => {
   if (checkpoint().log >= workerData.restartFrames) parentPort.postMessage('wal-long');
@@ -56,11 +44,7 @@ export class Checkpointer {
 
   constructor(db: Database.Database, onFailure: (error: Error) => void, holdWrites: (until: Promise<void>) => void) {
     db.pragma('wal_autocheckpoint = 0');
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { driver, file: db.name, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES },
-    });
+    this.worker = startSqliteWorker(CHECKPOINTING, { file: db.name, readonly: false, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES });
     // A worker that keeps checkpointing must not keep the process alive on its own.
     this.worker.unref();
     this.worker.on('message', (message: 'wal-long' | 'caught-up') => {

@@ -14,6 +14,7 @@ import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { AppCache } from './appCache.js';
 import { Checkpointer } from './checkpointer.js';
+import { OffLoopReads } from './offLoopReads.js';
 import { GroupCommit } from './groupCommit.js';
 import { walFileOf, WalSync, type SyncableFile } from './walSync.js';
 import { historyTable, pendingMigrations, type Migration } from './migrations/migration.js';
@@ -202,6 +203,8 @@ export class SqliteStore implements Store {
   private readonly writes: GroupCommit;
   private readonly wal: WalSync;
   private readonly checkpointer: Checkpointer | undefined;
+  /** Reads that scan the apps table; an in-memory database, which no other connection can open, is read here. */
+  private readonly offLoop: OffLoopReads | undefined;
   private readonly servingLock: Database.Database | undefined;
   private readonly appCache: AppCache | undefined;
 
@@ -223,6 +226,7 @@ export class SqliteStore implements Store {
           if (logger) logger.error({ err: error }, failure);
           else process.emitWarning(`${failure}: ${error.message}`);
         }, (until) => this.writes.hold(until));
+    this.offLoop = db.memory ? undefined : new OffLoopReads(db.name);
     this.statements = prepareStatements(db);
     this.nameTaken = db.prepare(SQLITE_ONLY_STATEMENTS.nameTaken);
     this.markGone = db.prepare(SQLITE_ONLY_STATEMENTS.markGone);
@@ -498,13 +502,17 @@ export class SqliteStore implements Store {
   }
 
   async countAppsByStatus(): Promise<Partial<Record<PartnerAppStatus, number>>> {
-    const rows = this.statements.countByStatus.all() as { status: PartnerAppStatus; count: number }[];
+    const rows = await this.scan<{ status: PartnerAppStatus; count: number }>('countByStatus');
     return Object.fromEntries(rows.map((row) => [row.status, row.count]));
   }
 
   async countBackendsByPhase(): Promise<Partial<Record<BackendPhase, number>>> {
-    const rows = this.statements.countBackendsByPhase.all() as { phase: BackendPhase; count: number }[];
+    const rows = await this.scan<{ phase: BackendPhase; count: number }>('countBackendsByPhase');
     return Object.fromEntries(rows.map((row) => [row.phase, row.count]));
+  }
+
+  private async scan<Row>(statement: 'countByStatus' | 'countBackendsByPhase'): Promise<Row[]> {
+    return this.offLoop ? this.offLoop.all<Row>(SQLITE_STATEMENTS[statement]) : (this.statements[statement].all() as Row[]);
   }
 
   async appendAudit(records: readonly AuditRecord[]): Promise<void> {
@@ -592,6 +600,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     await this.writes.idle();
     await this.checkpointer?.close();
+    await this.offLoop?.close();
     await this.wal.close();
     this.db.close();
     this.servingLock?.close();
