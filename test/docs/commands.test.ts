@@ -107,7 +107,8 @@ function runBlock(block: Block, server: DocsServer, scratch: string): Promise<{ 
   return new Promise((resolve) => {
     const child = spawn(command!, args, {
       cwd: ROOT,
-      env: { ...readerEnv(), PARTNERPLANE_DATA_DIR: server.dataDir, PARTNERPLANE_ADMIN_TOKEN: server.adminToken },
+      // A block's `$(mktemp)` files go beside the server's data, and are removed with it.
+      env: { ...readerEnv(), PARTNERPLANE_DATA_DIR: server.dataDir, PARTNERPLANE_ADMIN_TOKEN: server.adminToken, TMPDIR: path.dirname(server.dataDir) },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: BLOCK_TIMEOUT_MS,
     });
