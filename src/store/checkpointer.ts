@@ -24,7 +24,7 @@ const RESTART_FRAMES = 4096;
 /** SQLite's own default, restored on the store's connection if the worker fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
-// A failure ends the worker and reaches 'error' below.
+// A failure ends the worker, which the constructor's `ended` hears of.
 const CHECKPOINTING = `
 const checkpoint = () => guarded(() => db.pragma('wal_checkpoint(PASSIVE)')[0]);
 setInterval(() => {
@@ -44,7 +44,13 @@ export class Checkpointer {
 
   constructor(db: Database.Database, onFailure: (error: Error) => void, holdWrites: (until: Promise<void>) => void) {
     db.pragma('wal_autocheckpoint = 0');
-    this.worker = startSqliteWorker(CHECKPOINTING, { file: db.name, readonly: false, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES });
+    const data = { file: db.name, readonly: false, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames: RESTART_FRAMES };
+    this.worker = startSqliteWorker(CHECKPOINTING, data, 'WAL checkpoint worker', (error) => {
+      this.endHold();
+      if (this.closing) return;
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      onFailure(error);
+    });
     // A worker that keeps checkpointing must not keep the process alive on its own.
     this.worker.unref();
     this.worker.on('message', (message: 'wal-long' | 'caught-up') => {
@@ -53,16 +59,6 @@ export class Checkpointer {
       holdWrites(new Promise((resolve) => (this.release = resolve)));
       this.worker.postMessage('catch-up');
     });
-    let failed = false;
-    const fail = (error: Error) => {
-      this.endHold();
-      if (this.closing || failed) return;
-      failed = true;
-      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-      onFailure(error);
-    };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`the WAL checkpoint worker exited (code ${code})`)));
   }
 
   /** Stops the worker; the store's connection then checkpoints as it closes. */

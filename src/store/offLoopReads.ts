@@ -53,7 +53,12 @@ export class OffLoopReads {
   }
 
   private start(): Worker {
-    const worker = startSqliteWorker(READING, { file: this.file, readonly: true });
+    // The reads waiting, all sent to this worker, are told; the next read starts another worker.
+    const worker = startSqliteWorker(READING, { file: this.file, readonly: true }, "store's reading worker", (error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.waiting.values()) waiting.reject(error);
+      this.waiting.clear();
+    });
     worker.on('message', (answer: Answer) => {
       const waiting = this.waiting.get(answer.id);
       this.waiting.delete(answer.id);
@@ -61,17 +66,6 @@ export class OffLoopReads {
       if (answer.error === undefined) waiting?.resolve(answer.rows);
       else waiting?.reject(new Error(answer.error));
     });
-    // The reads waiting, all sent to this worker, are told; the next read starts another worker.
-    let failed = false;
-    const fail = (error: Error) => {
-      if (failed) return;
-      failed = true;
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.waiting.values()) waiting.reject(error);
-      this.waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the store's reading worker exited (code ${code})`)));
     this.worker = worker;
     return worker;
   }

@@ -28,8 +28,20 @@ export interface SqliteWorkerData {
   [setting: string]: unknown;
 }
 
-/** Starts `code` on a worker with its connection to `data.file` open. */
-export function startSqliteWorker(code: string, data: SqliteWorkerData): Worker {
+/**
+ * Starts `code` on a worker with its connection to `data.file` open. `ended` is told once why the
+ * worker stopped: the error it threw, or its exit (`the <name> exited (code N)`; terminate() too).
+ */
+export function startSqliteWorker(code: string, data: SqliteWorkerData, name: string, ended: (error: Error) => void): Worker {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  return new Worker(`${PREAMBLE}${code}`, { eval: true, workerData: { ...data, driver } });
+  const worker = new Worker(`${PREAMBLE}${code}`, { eval: true, workerData: { ...data, driver } });
+  let told = false;
+  const end = (error: Error) => {
+    if (told) return;
+    told = true;
+    ended(error);
+  };
+  worker.on('error', end);
+  worker.on('exit', (exitCode) => end(new Error(`the ${name} exited (code ${exitCode})`)));
+  return worker;
 }
