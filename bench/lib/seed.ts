@@ -10,7 +10,8 @@ import { builtInCatalog } from '../../src/catalog/builtin.js';
 import { nextMaintenanceAt } from '../../src/domain/maintenance.js';
 import { PublicUrls } from '../../src/publicUrls.js';
 import { openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
-import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
+import { appToRow } from '../../src/store/rows.js';
+import { SQLITE_STATEMENTS } from '../../src/store/sqliteStatements.js';
 import { BENCH_REGION } from './signing.js';
 
 /** The account the documented `test` access key belongs to. */
@@ -54,8 +55,7 @@ export async function seedApps(dataDir: string, count: number, publicUrl: string
   try {
     // Bulk loading only: the server reopens the file with its own durable settings.
     db.pragma('synchronous = OFF');
-    const placeholders = APP_COLUMNS.split(',').map(() => '?').join(', ');
-    const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${placeholders})`);
+    const insert = db.prepare(SQLITE_STATEMENTS.insertApp);
     const usage = db.prepare('INSERT INTO account_usage (account_id, live_apps) VALUES (?, ?) ON CONFLICT (account_id) DO UPDATE SET live_apps = live_apps + excluded.live_apps');
     const start = Date.now() - count;
     db.transaction(() => {

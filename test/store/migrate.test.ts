@@ -18,7 +18,8 @@ import { postgresMigrations } from '../../src/store/migrations/postgres/index.js
 import { sqliteMigrations } from '../../src/store/migrations/sqlite/index.js';
 import { migrateStore } from '../../src/store/index.js';
 import { addMigrationFunctions, openSqliteStore, sqlitePathFrom } from '../../src/store/sqlite.js';
-import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
+import { appToRow } from '../../src/store/rows.js';
+import { SQLITE_STATEMENTS } from '../../src/store/sqliteStatements.js';
 import { appArn, newAppId, type PartnerApp, type PartnerAppStatus } from '../../src/domain/partnerApp.js';
 import { historyTable } from '../../src/store/migrations/migration.js';
 import { tempDir } from '../helpers/server.js';
@@ -136,7 +137,7 @@ test('a SQLite database of before migration 9 keeps the names of its apps not De
     lastModifiedTime: 1,
     failTransition: false,
   });
-  const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${APP_COLUMNS.split(',').map(() => '?').join(', ')})`);
+  const insert = db.prepare(SQLITE_STATEMENTS.insertApp);
   for (const old of [app('deleted-before', 'Deleted'), app('deleting-before', 'Deleting'), app('available-before', 'Available')]) insert.run(...appToRow(old));
   db.close();
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { SQLITE_STATEMENTS } from '../../src/store/sqliteStatements.js';
-import { APP_COLUMNS, appToRow } from '../../src/store/rows.js';
+import { appToRow } from '../../src/store/rows.js';
 import { storedApp } from '../helpers/apps.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -15,7 +15,7 @@ const APPS = 100_000;
 function seed(file: string, count: number): void {
   const db = new Database(file);
   try {
-    const insert = db.prepare(`INSERT INTO apps (${APP_COLUMNS}) VALUES (${APP_COLUMNS.split(',').map(() => '?').join(', ')})`);
+    const insert = db.prepare(SQLITE_STATEMENTS.insertApp);
     db.transaction(() => {
       for (let index = 0; index < count; index++) insert.run(...appToRow(storedApp({ name: `app${index}`, status: 'Available' })));
     })();
