@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { LogOptions } from './runtime.js';
 
-interface Entry {
+export interface Entry {
   /** When the engine took the entry, in nanoseconds since the epoch. */
   at: bigint;
   text: Buffer;
@@ -50,24 +50,39 @@ async function* streamedEntries(stream: Readable): AsyncIterable<Entry> {
 
 const asSince = (at: bigint) => `${at / 1_000_000_000n}.${String(at % 1_000_000_000n).padStart(9, '0')}`;
 
-export async function* containerLogs(container: Docker.Container, options: LogOptions): AsyncIterable<Buffer> {
-  const base = { stdout: true, stderr: true, timestamps: true } as const;
-  const past = splitFrames(await container.logs({ ...base, follow: false })).frames.map(entry);
-  const written = Buffer.concat(past.map((item) => item.text));
-  const shown = options.tailBytes === undefined ? written : written.subarray(Math.max(0, written.length - options.tailBytes));
-  if (shown.length > 0) yield shown;
-  if (!options.follow || options.signal?.aborted) return;
-  const last = past.at(-1)?.at ?? 0n;
+const base = { stdout: true, stderr: true, timestamps: true } as const;
+
+/** What a container (or a Swarm task, through the manager) wrote so far, entry by entry. */
+export async function pastEntries(container: Docker.Container): Promise<Entry[]> {
+  return splitFrames(await container.logs({ ...base, follow: false })).frames.map(entry);
+}
+
+/** The text of these entries, the end of it (`tailBytes`) when asked. */
+export function shownText(entries: Entry[], tailBytes: number | undefined): Buffer {
+  const written = Buffer.concat(entries.map((item) => item.text));
+  return tailBytes === undefined ? written : written.subarray(Math.max(0, written.length - tailBytes));
+}
+
+/** What the container writes next, after the entry taken at `last`, until `signal` aborts. */
+export async function* entriesAfter(container: Docker.Container, last: bigint, signal: AbortSignal | undefined): AsyncIterable<Buffer> {
   const stream = (await container.logs({ ...base, follow: true, since: asSince(last) as unknown as number })) as Readable;
   const stop = () => stream.destroy();
-  options.signal?.addEventListener('abort', stop, { once: true });
+  signal?.addEventListener('abort', stop, { once: true });
   try {
     for await (const item of streamedEntries(stream)) if (item.at > last) yield item.text;
   } catch (error) {
     // Destroyed by the abort: the end the caller asked for.
-    if (!options.signal?.aborted) throw error;
+    if (!signal?.aborted) throw error;
   } finally {
-    options.signal?.removeEventListener('abort', stop);
+    signal?.removeEventListener('abort', stop);
     stream.destroy();
   }
+}
+
+export async function* containerLogs(container: Docker.Container, options: LogOptions): AsyncIterable<Buffer> {
+  const past = await pastEntries(container);
+  const shown = shownText(past, options.tailBytes);
+  if (shown.length > 0) yield shown;
+  if (!options.follow || options.signal?.aborted) return;
+  yield* entriesAfter(container, past.at(-1)?.at ?? 0n, options.signal);
 }

@@ -28,7 +28,7 @@ import Docker from 'dockerode';
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DATA_PATH } from './docker.js';
-import { containerLogs } from './dockerLogs.js';
+import { entriesAfter, pastEntries, shownText, type Entry } from './dockerLogs.js';
 import { engineMessage, ignoring } from './engineErrors.js';
 import { BACKEND_LABELS, BackendFailure, type BackendInfo, type BackendSpec, type LogOptions, type Runtime, type RuntimeOptions, type StartProgress } from './runtime.js';
 import { describeService, generationOf, PORT_LABEL, rolledBackGeneration, type SwarmBackendInfo, type SwarmNode, type SwarmTask } from './swarmTasks.js';
@@ -381,17 +381,41 @@ export class SwarmRuntime implements Runtime {
     return `${this.prefix}-${appId.toLowerCase()}-data`;
   }
 
-  /** What the newest task of the app's newest generation wrote. */
+  /**
+   * What the tasks of the app's newest generation wrote, as far as Swarm's task history goes, in
+   * the order it was written. Swarm runs each restart as a new task: the newest may not have
+   * written anything yet, and the one before it says why it ended. Following goes on with the
+   * newest. A task's logs are its container's, read through the manager (/tasks/{id}/logs)
+   * wherever it runs.
+   */
   async *logs(arn: string, options: LogOptions): AsyncIterable<Buffer> {
     const service = await this.service(arn);
     if (!service) return;
     const generation = generationOf(service.Spec);
-    const newest = (await this.tasks([service.ID]))
+    const tasks = (await this.tasks([service.ID]))
       .filter((task) => generationOf(task.Spec.ContainerSpec) === generation && task.Status.ContainerStatus?.ContainerID)
-      .sort((a, b) => Date.parse(b.CreatedAt) - Date.parse(a.CreatedAt))[0];
+      .sort((a, b) => Date.parse(a.CreatedAt) - Date.parse(b.CreatedAt));
+    const newest = tasks.at(-1);
     if (!newest) return;
-    // A task's logs are its container's, read through the manager (/tasks/{id}/logs) wherever it runs.
-    yield* containerLogs(this.docker.getTask(newest.ID) as unknown as Docker.Container, options);
+    const past = (await Promise.all(tasks.map((task) => this.taskEntries(task)))).flat().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const shown = shownText(past, options.tailBytes);
+    if (shown.length > 0) yield shown;
+    if (!options.follow || options.signal?.aborted) return;
+    yield* entriesAfter(this.taskAsContainer(newest), past.at(-1)?.at ?? 0n, options.signal);
+  }
+
+  private taskAsContainer(task: SwarmTask): Docker.Container {
+    return this.docker.getTask(task.ID) as unknown as Docker.Container;
+  }
+
+  private async taskEntries(task: SwarmTask): Promise<Entry[]> {
+    try {
+      return await pastEntries(this.taskAsContainer(task));
+    } catch (error) {
+      // Dropped from Swarm's history since it was listed: nothing of it is kept.
+      ignoring(404)(error);
+      return [];
+    }
   }
 
   /** Services live in the cluster: they keep running, for the next start to adopt. */
