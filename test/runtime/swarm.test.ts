@@ -158,8 +158,10 @@ describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
   });
   after(() => removeInstallation(swarm, installation));
 
-  const runningTasks = async (runtime: SwarmRuntime, appId: string) =>
-    ((await manager.listTasks({ filters: { service: [runtime.serviceName(appId)], 'desired-state': ['running'] } })) as SwarmTask[]).filter((task) => task.Status.State === 'running');
+  /** The tasks of the app's service that are in `state` (Swarm's word for where a task is), listed with `filters` besides the service. */
+  const tasksIn = async (runtime: SwarmRuntime, appId: string, state: string, filters: Record<string, string[]> = {}) =>
+    ((await manager.listTasks({ filters: { service: [runtime.serviceName(appId)], ...filters } })) as SwarmTask[]).filter((task) => task.Status.State === state);
+  const runningTasks = (runtime: SwarmRuntime, appId: string) => tasksIn(runtime, appId, 'running', { 'desired-state': ['running'] });
 
   /** Runs `command` in the container of a task, on the node it runs on. */
   async function inTask(task: SwarmTask, command: string[]): Promise<void> {
@@ -180,7 +182,7 @@ describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
     const phases: string[] = [];
     const ensured = runtime.ensure(app, (phase) => phases.push(phase));
     const tasks = await waitFor('both tasks started (not yet healthy)', async () => {
-      const listed = ((await manager.listTasks({ filters: { service: [runtime.serviceName(app.appId)] } })) as SwarmTask[]).filter((task) => task.Status.State === 'starting');
+      const listed = await tasksIn(runtime, app.appId, 'starting');
       return listed.length === 2 ? listed : undefined;
     });
     assert.deepEqual(phases, ['creating', 'starting']);
@@ -286,7 +288,7 @@ describe('the swarm runtime', { skip: skipWithoutSwarm }, () => {
     // Swarm runs each restart as a new task, which may not have written anything yet when read:
     // the logs hold what every task of the generation wrote, one line per try.
     const tries = await waitFor('two tries ended', async () => {
-      const failed = ((await manager.listTasks({ filters: { service: [runtime.serviceName(crashing.appId)] } })) as SwarmTask[]).filter((task) => task.Status.State === 'failed');
+      const failed = await tasksIn(runtime, crashing.appId, 'failed');
       return failed.length >= 2 ? failed.length : undefined;
     });
     const logs: Buffer[] = [];
